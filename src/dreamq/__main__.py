@@ -1,0 +1,5 @@
+"""``python -m dreamq``."""
+
+from dreamq._cli import main
+
+main()

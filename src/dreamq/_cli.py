@@ -1,0 +1,388 @@
+"""The command line: parses options, calls the library, turns errors into messages.
+
+Heavy modules (yaml, jinja2, rich) are imported inside the commands that need
+them, so that ``dreamq --help`` stays as cheap as Typer itself.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._version import __version__
+from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, DreamqError
+
+DEBUG_ENV = "DREAMQ_DEBUG"
+
+app = typer.Typer(
+    name="dreamq",
+    help="Turn question banks kept as YAML into moderator discussion guides.",
+    rich_markup_mode=None,  # plain Click help: Rich formatting doubles start-up time
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+banks_app = typer.Typer(help="List and show question banks.", no_args_is_help=True)
+domains_app = typer.Typer(help="List and show domain profiles.", no_args_is_help=True)
+app.add_typer(banks_app, name="banks")
+app.add_typer(domains_app, name="domains")
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0", "false", "no")
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _say(kind: str, message: str) -> None:
+    """One message on stderr: 'error: ...', 'warning: ...' or a plain note."""
+    from rich.markup import escape
+
+    style = {"error": "bold red", "warning": "yellow"}.get(kind)
+    prefix = f"[{style}]{kind}:[/] " if style else ""
+    _stderr_console().print(prefix + escape(message))
+
+
+@contextmanager
+def _reporting() -> Iterator[None]:
+    """Turn dreamq's errors into messages and exit codes; tracebacks only with DREAMQ_DEBUG=1."""
+    try:
+        yield
+    except DreamqError as exc:
+        if _debug():
+            raise
+        for problem in exc.problems:
+            _say("error", str(problem))
+        raise typer.Exit(EXIT_INPUT) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as exc:  # a bug in dreamq
+        if _debug():
+            raise
+        _say(
+            "error",
+            f"internal error: {type(exc).__name__}: {exc}. "
+            f"Re-run with {DEBUG_ENV}=1 for the traceback and please report it.",
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"dreamq {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Turn question banks kept as YAML in git into moderator discussion guides.
+
+    Exit codes: 0 success; 1 a problem with banks, domains, studies, templates
+    or output files (the message names the file and line); 2 wrong command-line
+    usage; 3 a bug in dreamq (set DREAMQ_DEBUG=1 for the traceback).
+    """
+
+
+BankDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--bank-dir",
+        "-b",
+        help="A directory of team banks, domains and studies; repeatable. "
+        "Added after DREAMQ_BANK_PATH; same ids override bundled ones.",
+        file_okay=False,
+    ),
+]
+
+
+def _parse_date(value: str | None) -> _dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+
+
+@app.command()
+def generate(
+    study: Annotated[
+        str | None,
+        typer.Argument(help="Study id or file (default: the bundled co-creation-90)."),
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", "-d", help="Domain id or file (default: the study's).")
+    ] = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--minutes", "-m", min=1, max=1440, help="Session length; rescales the time boxes."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", "-l", help="Language: en, zh-Hant, zh-Hans (default: the study's)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Seed for choosing optional questions (default: the study's)."
+        ),
+    ] = None,
+    bank_dir: BankDirs = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            "-t",
+            file_okay=False,
+            help="Directory of templates overriding the bundled ones.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Write the guide here instead of stdout."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite an existing output file.")
+    ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="Session date printed in the header (default: today)."),
+    ] = None,
+) -> None:
+    """Generate a moderator guide (Markdown) for a study and a domain."""
+    session_date = _parse_date(date)
+    with _reporting():
+        from .generate import generate as run_generate
+        from .output import write_atomic
+
+        if output is not None and (output.exists() or output.is_symlink()) and not force:
+            # Fail before doing the work; write_atomic checks again.
+            write_atomic(output, "", force=False)
+        guide = run_generate(
+            study,
+            domain=domain,
+            minutes=minutes,
+            language=lang,
+            seed=seed,
+            bank_dirs=bank_dir or (),
+            template_dir=template,
+            date=session_date,
+        )
+        for warning in guide.warnings:
+            _say("warning", warning)
+        if output is None:
+            sys.stdout.write(guide.text)
+            sys.stdout.flush()
+        else:
+            write_atomic(output, guide.text, force=force)
+            _say(
+                "",
+                f"wrote {output} ({guide.data['question_count']} questions, "
+                f"{guide.data['minutes']} minutes, {guide.data['language']})",
+            )
+
+
+@banks_app.command("list")
+def banks_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    bank_dir: BankDirs = None,
+) -> None:
+    """List the banks on the search path."""
+    with _reporting():
+        from .catalog import load_catalog
+
+        catalog = load_catalog(bank_dir or ())
+        rows = [
+            {
+                "id": b.id,
+                "category": b.category,
+                "title": b.pick(b.title, b.language),
+                "questions": len(b.questions),
+                "minutes": b.minutes,
+                "languages": sorted(set().union(*(q.languages for q in b.questions))),
+                "origin": b.origin,
+                "path": str(b.path),
+            }
+            for b in sorted(catalog.banks.values(), key=lambda b: b.id)
+        ]
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        _table(
+            ["id", "title", "questions", "minutes", "languages", "origin"],
+            [
+                [
+                    r["id"],
+                    r["title"],
+                    r["questions"],
+                    r["minutes"],
+                    " ".join(r["languages"]),
+                    r["origin"],
+                ]
+                for r in rows
+            ],
+        )
+
+
+@banks_app.command("show")
+def banks_show(
+    bank_id: Annotated[str, typer.Argument(metavar="ID", help="Bank id.")],
+    lang: Annotated[str | None, typer.Option("--lang", "-l", help="Language to show.")] = None,
+    bank_dir: BankDirs = None,
+) -> None:
+    """Show one bank's questions, probes and notes (placeholders unfilled)."""
+    with _reporting():
+        from .catalog import load_catalog
+
+        bank = load_catalog(bank_dir or ()).bank(bank_id)
+        language = lang or bank.language
+        out = [
+            f"{bank.id}: {bank.pick(bank.title, language)}",
+            f"  file: {bank.path} ({bank.origin})",
+        ]
+        description = bank.pick(bank.description, language)
+        if description:
+            out.append(f"  {description}")
+        for note in bank.pick(bank.moderator_notes, language):
+            out.append(f"  note: {note}")
+        for q in bank.questions:
+            text = q.text.get(language)
+            out.append("")
+            out.append(
+                f"{q.ref}  [{q.priority}, {q.minutes} min{', ' + ' '.join(q.tags) if q.tags else ''}]"
+            )
+            out.append(f"  {text if text is not None else f'(no {language} translation)'}")
+            for probe in q.probes.get(language, ()):
+                out.append(f"    - {probe}")
+        typer.echo("\n".join(out))
+
+
+@domains_app.command("list")
+def domains_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    bank_dir: BankDirs = None,
+) -> None:
+    """List the domain profiles on the search path."""
+    with _reporting():
+        from .catalog import load_catalog
+
+        catalog = load_catalog(bank_dir or ())
+        rows = [
+            {
+                "id": d.id,
+                "title": d.pick(d.title, "en"),
+                "languages": list(d.languages),
+                "origin": d.origin,
+                "path": str(d.path),
+            }
+            for d in sorted(catalog.domains.values(), key=lambda d: d.id)
+        ]
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        _table(
+            ["id", "title", "languages", "origin"],
+            [[r["id"], r["title"], " ".join(r["languages"]), r["origin"]] for r in rows],
+        )
+
+
+@domains_app.command("show")
+def domains_show(
+    domain_ref: Annotated[str, typer.Argument(metavar="ID", help="Domain id or file.")],
+    bank_dir: BankDirs = None,
+) -> None:
+    """Show a domain profile's variables in every language."""
+    with _reporting():
+        from .catalog import load_catalog
+
+        domain = load_catalog(bank_dir or ()).domain(domain_ref)
+        out = [
+            f"{domain.id}: {domain.pick(domain.title, 'en')}",
+            f"  file: {domain.path} ({domain.origin})",
+        ]
+        for language in domain.languages:
+            out.append("")
+            out.append(f"[{language}]")
+            for name, value in domain.variables(language).items():
+                shown = ", ".join(value) if isinstance(value, list) else value
+                out.append(f"  {name}: {shown}")
+        typer.echo("\n".join(out))
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or directories to check (default: everything on the search path)."
+        ),
+    ] = None,
+    bank_dir: BankDirs = None,
+) -> None:
+    """Check banks, domains and studies; report every problem, not only the first."""
+    with _reporting():
+        from .validation import validate as run_validate
+
+        report = run_validate(paths or (), bank_dirs=bank_dir or ())
+        for problem in report.problems:
+            _say("error", str(problem))
+        _say("", report.summary())
+        if report.problems:
+            raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str, typer.Argument(help="bank, domain or study.", metavar="bank|domain|study")
+    ],
+) -> None:
+    """Print the JSON Schema of a file format (for editors and yaml-language-server)."""
+    if kind not in ("bank", "domain", "study"):
+        raise typer.BadParameter(f"{kind!r} is not one of bank, domain, study", param_hint="KIND")
+    from ._formats import json_schema
+
+    typer.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*headers, box=None, pad_edge=False, header_style="bold")
+    for row in rows:
+        table.add_row(*(str(c) for c in row))
+    Console(soft_wrap=False, highlight=False).print(table)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="dreamq")

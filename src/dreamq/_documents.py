@@ -1,0 +1,112 @@
+"""Reading one dreamq file: YAML → located data → checked against its format."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ._schema import Checker
+from ._yamlload import DEFAULT_LIMITS, Limits, Mark, YMap, load_yaml_file
+from .errors import DreamqError, Problem, display_path
+
+KINDS = ("bank", "domain", "study")
+
+
+def read_document(
+    path: Path, expected: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str, YMap, Checker]:
+    """Load ``path`` and check it against the format its ``kind`` names.
+
+    Returns the kind, the located data and a :class:`Checker` the caller adds
+    its own (semantic) problems to.  Raises :class:`DreamqError` when the file
+    cannot be read or does not fit its format.
+    """
+    from ._formats import SPECS
+
+    filename = display_path(path)
+    data = load_yaml_file(path, limits)
+    checker = Checker(filename)
+    if data is None:
+        raise DreamqError(
+            Problem(
+                "file is empty",
+                filename,
+                1,
+                hint=f"a dreamq file starts with kind: {expected or 'bank'} and format: 1",
+            )
+        )
+    if not isinstance(data, YMap):
+        raise DreamqError(
+            Problem(
+                "expected a mapping at the top of the file (kind: ..., id: ..., ...)",
+                filename,
+                1,
+            )
+        )
+    kind = data.get("kind")
+    if kind not in KINDS:
+        mark = data.value_marks.get("kind", data.mark)
+        shown = "no kind key" if "kind" not in data else f'kind "{kind}"'
+        raise DreamqError(
+            Problem(
+                f"{shown}: a dreamq file says what it holds with kind: bank, domain or study",
+                filename,
+                mark.line,
+                mark.column,
+                hint="add kind: bank (or domain, study) at the top; "
+                "keep other YAML files out of bank directories",
+            )
+        )
+    if expected is not None and kind != expected:
+        raise DreamqError(
+            Problem(f"this file holds a {kind}, not a {expected}", filename, data.mark.line)
+        )
+    SPECS[kind].check(data, data.mark, "", checker)
+    if checker.problems:
+        raise DreamqError(checker.problems)
+    return kind, data, checker
+
+
+def mark_of(data: YMap, key: str) -> Mark:
+    """Where ``key``'s value stands, or the mapping itself when the key is absent."""
+    return data.value_marks.get(key, data.mark)
+
+
+def localized(
+    data: Mapping[str, Any], key: str, base_language: str, default: Any = None
+) -> dict[str, Any]:
+    """``{language: value}`` for ``key``: the base value plus any translations of it."""
+    values: dict[str, Any] = {}
+    if key in data:
+        values[base_language] = _frozen(data[key])
+    elif default is not None:
+        values[base_language] = default
+    for lang, block in (data.get("translations") or {}).items():
+        if key in block:
+            values[lang] = _frozen(block[key])
+    return values
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def check_translated_lists(data: YMap, keys: tuple[str, ...], what: str, checker: Checker) -> None:
+    """Each translation of a list (notes, probes) must have as many items as the original."""
+    for lang, block in (data.get("translations") or {}).items():
+        for key in keys:
+            base = data.get(key) or []
+            if key in block and len(block[key]) != len(base):
+                checker.add(
+                    f"{what}: translations.{lang}.{key} has {len(block[key])} item(s) "
+                    f"but {key} has {len(base)}",
+                    block.value_marks.get(key, block.mark),
+                    hint="translate every item, in the same order",
+                )
+            elif key not in block and base:
+                checker.add(
+                    f"{what}: translations.{lang} has no {key}",
+                    block.mark,
+                    hint=f"add translations.{lang}.{key} with {len(base)} item(s)",
+                )

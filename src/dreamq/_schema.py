@@ -1,0 +1,293 @@
+"""A small declarative schema for dreamq's YAML files.
+
+One description serves two purposes: it validates located data from
+:mod:`dreamq._yamlload` (every problem, with its line, in words a bank author
+understands) and it exports a JSON Schema for editors (``dreamq schema``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._yamlload import Mark, YList, YMap, type_word
+from .errors import Problem, did_you_mean
+
+
+class Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, mark: Mark | None, hint: str | None = None) -> None:
+        self.problems.append(
+            Problem(
+                message,
+                self.filename,
+                mark.line if mark else None,
+                mark.column if mark else None,
+                hint,
+            )
+        )
+
+
+def _where(path: str) -> str:
+    return f"{path}: " if path else ""
+
+
+class Type:
+    description: str = ""
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _with_description(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+def _wrong_type(expected: str, value: Any, mark: Mark | None, path: str, out: Checker) -> None:
+    got = type_word(value)
+    if mark is not None and mark.raw is not None and not mark.quoted and expected == "text":
+        out.add(
+            f'{_where(path)}expected text, but YAML read "{mark.raw}" as {got}',
+            mark,
+            hint=f'put it in quotes: "{mark.raw}"',
+        )
+    elif mark is not None and mark.raw is not None:
+        out.add(f'{_where(path)}expected {expected}, but "{mark.raw}" is {got}', mark)
+    else:
+        out.add(f"{_where(path)}expected {expected}, got {got}", mark)
+
+
+@dataclass
+class Text(Type):
+    description: str = ""
+    pattern: str | None = None
+    pattern_hint: str = ""
+    max_length: int = 10_000
+    min_length: int = 1
+
+    def __post_init__(self) -> None:
+        self._regex = re.compile(self.pattern) if self.pattern else None
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        if not isinstance(value, str):
+            _wrong_type("text", value, mark, path, out)
+            return False
+        if len(value.strip()) < self.min_length:
+            out.add(f"{_where(path)}must not be empty", mark)
+            return False
+        if len(value) > self.max_length:
+            out.add(
+                f"{_where(path)}is {len(value):,} characters; at most {self.max_length:,} allowed",
+                mark,
+            )
+            return False
+        if self._regex is not None and not self._regex.fullmatch(value):
+            out.add(f'{_where(path)}"{value}" is not valid: {self.pattern_hint}', mark)
+            return False
+        return True
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "minLength": self.min_length}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern})$"
+        schema["maxLength"] = self.max_length
+        return self._with_description(schema)
+
+
+@dataclass
+class Int(Type):
+    description: str = ""
+    minimum: int = 0
+    maximum: int = 1_000_000
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int):
+            _wrong_type("a whole number", value, mark, path, out)
+            return False
+        if not self.minimum <= value <= self.maximum:
+            out.add(
+                f"{_where(path)}{value} is out of range ({self.minimum} to {self.maximum})", mark
+            )
+            return False
+        return True
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_description(
+            {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+        )
+
+
+@dataclass
+class Choice(Type):
+    choices: tuple[Any, ...] = ()
+    description: str = ""
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        if value in self.choices and type(value) is type(self.choices[0]):
+            return True
+        shown = mark.raw if mark is not None and mark.raw is not None else value
+        options = ", ".join(str(c) for c in self.choices)
+        extra = did_you_mean(str(shown), [str(c) for c in self.choices])
+        out.add(f'{_where(path)}"{shown}" is not one of: {options}.{extra}', mark)
+        return False
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_description({"enum": list(self.choices)})
+
+
+@dataclass
+class ListOf(Type):
+    item: Type
+    description: str = ""
+    min_items: int = 0
+    max_items: int = 100_000
+    unique: bool = False
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        if not isinstance(value, list):
+            _wrong_type("a list", value, mark, path, out)
+            return False
+        if len(value) < self.min_items:
+            out.add(f"{_where(path)}needs at least {self.min_items} item(s)", mark)
+            return False
+        if len(value) > self.max_items:
+            out.add(f"{_where(path)}has {len(value)} items; at most {self.max_items}", mark)
+            return False
+        marks = value.item_marks if isinstance(value, YList) else [mark] * len(value)
+        ok = True
+        seen: dict[Any, int] = {}
+        for i, (item, item_mark) in enumerate(zip(value, marks, strict=True)):
+            ok = self.item.check(item, item_mark, f"{path}[{i}]", out) and ok
+            if self.unique and isinstance(item, str):
+                if item in seen:
+                    out.add(f'{_where(path)}"{item}" is listed twice', item_mark)
+                    ok = False
+                seen[item] = i
+        return ok
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        if self.unique:
+            schema["uniqueItems"] = True
+        return self._with_description(schema)
+
+
+@dataclass
+class Field:
+    type: Type
+    required: bool = False
+
+
+@dataclass
+class Record(Type):
+    fields: Mapping[str, Field] = field(default_factory=dict)
+    description: str = ""
+    name: str = "mapping"
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        if not isinstance(value, dict):
+            _wrong_type(f"a mapping ({self.name})", value, mark, path, out)
+            return False
+        ok = True
+        key_marks = value.key_marks if isinstance(value, YMap) else {}
+        value_marks = value.value_marks if isinstance(value, YMap) else {}
+        for key, item in value.items():
+            spec = self.fields.get(key)
+            if spec is None:
+                allowed = ", ".join(self.fields)
+                out.add(
+                    f'{_where(path)}unknown key "{key}" in {self.name}.'
+                    f"{did_you_mean(str(key), self.fields)}",
+                    key_marks.get(key, mark),
+                    hint=f"allowed keys: {allowed}",
+                )
+                ok = False
+                continue
+            sub = f"{path}.{key}" if path else str(key)
+            ok = spec.type.check(item, value_marks.get(key, mark), sub, out) and ok
+        for key, spec in self.fields.items():
+            if spec.required and key not in value:
+                out.add(f'{_where(path)}missing required key "{key}" in {self.name}', mark)
+                ok = False
+        return ok
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_description(
+            {
+                "type": "object",
+                "properties": {k: f.type.json_schema() for k, f in self.fields.items()},
+                "required": [k for k, f in self.fields.items() if f.required],
+                "additionalProperties": False,
+            }
+        )
+
+
+@dataclass
+class MapOf(Type):
+    """A mapping whose keys follow a pattern (language tags, variable names)."""
+
+    value: Type
+    key_pattern: str = ".*"
+    key_hint: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self._regex = re.compile(self.key_pattern)
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        if not isinstance(value, dict):
+            _wrong_type("a mapping", value, mark, path, out)
+            return False
+        ok = True
+        key_marks = value.key_marks if isinstance(value, YMap) else {}
+        value_marks = value.value_marks if isinstance(value, YMap) else {}
+        for key, item in value.items():
+            if not self._regex.fullmatch(key):
+                out.add(f'{_where(path)}"{key}" is not valid: {self.key_hint}', key_marks.get(key))
+                ok = False
+                continue
+            sub = f"{path}.{key}" if path else key
+            ok = self.value.check(item, value_marks.get(key, mark), sub, out) and ok
+        return ok
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_description(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": f"^(?:{self.key_pattern})$"},
+                "additionalProperties": self.value.json_schema(),
+            }
+        )
+
+
+@dataclass
+class EitherOf(Type):
+    """A value of the first type whose shape fits (text, or a list of text)."""
+
+    options: tuple[Type, ...] = ()
+    description: str = ""
+
+    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+        for option in self.options:
+            if isinstance(option, ListOf) and isinstance(value, list):
+                return option.check(value, mark, path, out)
+            if isinstance(option, Text) and isinstance(value, str):
+                return option.check(value, mark, path, out)
+        _wrong_type("text or a list of text", value, mark, path, out)
+        return False
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_description({"anyOf": [o.json_schema() for o in self.options]})

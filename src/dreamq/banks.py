@@ -1,0 +1,164 @@
+"""Question banks: the first stage of the flow (load banks → fill → plan → render)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._documents import check_translated_lists, localized, mark_of, read_document
+from ._schema import Checker
+from ._yamlload import Mark, YMap
+from .errors import DreamqError
+from .fill import TemplateTextError, scan
+
+
+@dataclass(frozen=True)
+class Question:
+    """One prompt in a bank.  ``text`` and ``probes`` are keyed by language."""
+
+    id: str
+    bank_id: str
+    text: Mapping[str, str]
+    probes: Mapping[str, tuple[str, ...]]
+    minutes: int
+    priority: str
+    tags: tuple[str, ...]
+    variables: frozenset[str]
+    line: int
+
+    @property
+    def ref(self) -> str:
+        """The global id, ``bank/question``."""
+        return f"{self.bank_id}/{self.id}"
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self.text)
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A bank file: one category of questions plus notes for the moderator."""
+
+    id: str
+    category: str
+    language: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    audience: tuple[str, ...]
+    source: str
+    moderator_notes: Mapping[str, tuple[str, ...]]
+    stance: Mapping[str, tuple[str, ...]]
+    script: Mapping[str, tuple[str, ...]]
+    questions: tuple[Question, ...]
+    path: Path
+    origin: str = "bundled"
+    _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update((q.id, q) for q in self.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        return self._by_id.get(question_id)
+
+    def pick(self, values: Mapping[str, object], language: str) -> object:
+        """A localized field's value in ``language``, else in the bank's own language."""
+        if language in values:
+            return values[language]
+        return values.get(self.language, ())
+
+    @property
+    def minutes(self) -> int:
+        return sum(q.minutes for q in self.questions)
+
+
+def load_bank(path: str | Path, origin: str = "bundled") -> Bank:
+    """Load and check one bank file.  Raises :class:`~dreamq.errors.DreamqError`
+    listing every problem in the file."""
+    path = Path(path)
+    _, data, checker = read_document(path, expected="bank")
+    return bank_from_data(data, path, checker, origin)
+
+
+def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Bank:
+    """Build a :class:`Bank` from data that fits the bank format, adding the
+    checks a schema cannot express (unique ids, translations, templates)."""
+    bank_id = data["id"]
+    language = data.get("language", "en")
+    check_translated_lists(data, ("moderator_notes", "stance", "script"), "bank", checker)
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for q, q_mark in zip(data["questions"], data["questions"].item_marks, strict=True):
+        qid = q["id"]
+        where = f'question "{qid}"'
+        if qid in seen:
+            checker.add(
+                f'duplicate question id "{qid}" (first on line {seen[qid]})',
+                mark_of(q, "id"),
+                hint="question ids must be unique within a bank; rename one",
+            )
+            continue
+        seen[qid] = q_mark.line
+        check_translated_lists(q, ("probes",), where, checker)
+        text = localized(q, "text", language)
+        probes = localized(q, "probes", language, default=())
+        variables: set[str] = set()
+        for lang, value in text.items():
+            variables |= _scan(value, where, lang, _text_mark(q, lang, "text"), checker)
+        for lang, items in probes.items():
+            for item in items:
+                variables |= _scan(
+                    item, f"{where} probe", lang, _text_mark(q, lang, "probes"), checker
+                )
+        questions.append(
+            Question(
+                id=qid,
+                bank_id=bank_id,
+                text=text,
+                probes=probes,
+                minutes=q["minutes"],
+                priority=q.get("priority", "optional"),
+                tags=tuple(q.get("tags", ())),
+                variables=frozenset(variables),
+                line=q_mark.line,
+            )
+        )
+    if checker.problems:
+        raise DreamqError(checker.problems)
+    return Bank(
+        id=bank_id,
+        category=data["category"],
+        language=language,
+        title=localized(data, "title", language),
+        description=localized(data, "description", language, default=""),
+        audience=tuple(data.get("audience", ())),
+        source=data.get("source", ""),
+        moderator_notes=localized(data, "moderator_notes", language, default=()),
+        stance=localized(data, "stance", language, default=()),
+        script=localized(data, "script", language, default=()),
+        questions=tuple(questions),
+        path=path,
+        origin=origin,
+    )
+
+
+def _text_mark(q: YMap, lang: str, key: str) -> Mark:
+    block = (q.get("translations") or {}).get(lang)
+    if block is not None and key in block:
+        return mark_of(block, key)
+    return mark_of(q, key)
+
+
+def _scan(text: str, where: str, lang: str, mark: Mark, checker: Checker) -> frozenset[str]:
+    try:
+        return scan(text)
+    except TemplateTextError as exc:
+        line_offset = (exc.line or 1) - 1
+        shown = Mark(mark.line + line_offset, mark.column) if mark else None
+        checker.add(
+            f"{where} ({lang}): {exc}",
+            shown,
+            hint="question texts may only use {{ variable }}; put literal braces in quotes",
+        )
+        return frozenset()

@@ -1,0 +1,213 @@
+"""Finding banks, domains and studies: bundled ones, team directories, and files.
+
+Search order, lowest precedence first: the bundled files, the directories in
+``DREAMQ_BANK_PATH``, then each ``--bank-dir``.  A later file with the same
+kind and id as an earlier one overrides it, and the guide says so.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._documents import read_document
+from .banks import Bank, bank_from_data
+from .domains import Domain, domain_from_data
+from .errors import DreamqError, Problem, display_path, unknown_id_error
+from .studies import DEFAULT_STUDY, Study, study_from_data
+
+BANK_PATH_ENV = "DREAMQ_BANK_PATH"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_root() -> Path:
+    """Where the bundled question_banks/, domains/, studies/ and templates/ live:
+    inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent
+
+
+def bundled_dirs() -> list[Path]:
+    root = bundled_root()
+    return [root / "question_banks", root / "domains", root / "studies"]
+
+
+def bundled_templates() -> Path:
+    return bundled_root() / "templates"
+
+
+@dataclass(frozen=True)
+class Override:
+    """A file that replaced another with the same kind and id."""
+
+    kind: str
+    id: str
+    path: Path
+    replaced: Path
+
+
+@dataclass
+class Catalog:
+    """Everything found on the search path, by id."""
+
+    banks: dict[str, Bank] = field(default_factory=dict)
+    domains: dict[str, Domain] = field(default_factory=dict)
+    studies: dict[str, Study] = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+
+    def bank(self, bank_id: str) -> Bank:
+        try:
+            return self.banks[bank_id]
+        except KeyError:
+            raise unknown_id_error("bank", bank_id, self.banks, "see `dreamq banks list`") from None
+
+    def domain(self, ref: str) -> Domain:
+        """A domain by id, or from a file when ``ref`` is a path."""
+        if _looks_like_path(ref):
+            return _load_one(Path(ref), "domain", "file")  # type: ignore[return-value]
+        try:
+            return self.domains[ref]
+        except KeyError:
+            raise unknown_id_error(
+                "domain", ref, self.domains, "see `dreamq domains list`, or pass a file path"
+            ) from None
+
+    def study(self, ref: str | None = None) -> Study:
+        """A study by id or path; the bundled default when ``ref`` is None."""
+        ref = ref or DEFAULT_STUDY
+        if _looks_like_path(ref):
+            return _load_one(Path(ref), "study", "file")  # type: ignore[return-value]
+        try:
+            return self.studies[ref]
+        except KeyError:
+            raise unknown_id_error(
+                "study", ref, self.studies, "pass a study file path, or one of these ids"
+            ) from None
+
+    def replaced(self, kind: str, item_id: str) -> Path | None:
+        """The file that ``kind``/``item_id`` overrides, if any."""
+        for o in self.overrides:
+            if o.kind == kind and o.id == item_id:
+                return o.replaced
+        return None
+
+
+def _looks_like_path(ref: str) -> bool:
+    return ref.endswith(YAML_SUFFIXES) or "/" in ref or os.sep in ref
+
+
+def _load_one(path: Path, expected: str, origin: str) -> Bank | Domain | Study:
+    kind, data, checker = read_document(path, expected=expected)
+    return _build(kind, data, path, checker, origin)
+
+
+def _build(kind, data, path, checker, origin):  # type: ignore[no-untyped-def]
+    if kind == "bank":
+        return bank_from_data(data, path, checker, origin)
+    if kind == "domain":
+        return domain_from_data(data, path, checker, origin)
+    return study_from_data(data, path, checker, origin)
+
+
+def team_dirs(
+    bank_dirs: Sequence[str | Path] = (), environ: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Team directories in precedence order: DREAMQ_BANK_PATH's, then ``bank_dirs``."""
+    environ = os.environ if environ is None else environ
+    from_env = [Path(p) for p in environ.get(BANK_PATH_ENV, "").split(os.pathsep) if p.strip()]
+    return from_env + [Path(p) for p in bank_dirs]
+
+
+def yaml_files(directory: Path) -> list[Path]:
+    """Every .yaml/.yml file below ``directory``, skipping hidden files and folders."""
+    found = []
+    for path in directory.rglob("*"):
+        rel = path.relative_to(directory).parts
+        if any(part.startswith(".") for part in rel):
+            continue
+        if path.suffix in YAML_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def search_layers(
+    bank_dirs: Sequence[str | Path] = (),
+    environ: Mapping[str, str] | None = None,
+    include_bundled: bool = True,
+) -> list[tuple[list[Path], str]]:
+    """The search path as layers of (directories, origin), lowest precedence first."""
+    layers: list[tuple[list[Path], str]] = []
+    if include_bundled:
+        layers.append(([d for d in bundled_dirs() if d.is_dir()], "bundled"))
+    for directory in team_dirs(bank_dirs, environ):
+        if not directory.is_dir():
+            raise DreamqError(
+                Problem(
+                    "bank directory not found" if not directory.exists() else "not a directory",
+                    display_path(directory),
+                    hint=f"check --bank-dir and {BANK_PATH_ENV}",
+                )
+            )
+        layers.append(([directory], "team"))
+    return layers
+
+
+def load_layers(layers: Sequence[tuple[Sequence[Path], str]]) -> tuple[Catalog, list[Problem]]:
+    """Load layers of directories into one catalog, later layers overriding
+    earlier ones; returns every problem found instead of stopping at the first."""
+    catalog = Catalog()
+    problems: list[Problem] = []
+    for directories, origin in layers:
+        defined_here: dict[tuple[str, str], Path] = {}
+        for directory in directories:
+            files = yaml_files(directory) if directory.is_dir() else [directory]
+            for path in files:
+                try:
+                    kind, data, checker = read_document(path)
+                    item = _build(kind, data, path, checker, origin)
+                except DreamqError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                key = (kind, item.id)
+                if key in defined_here:
+                    problems.append(
+                        Problem(
+                            f'{kind} id "{item.id}" is also defined in '
+                            f"{display_path(defined_here[key])}",
+                            display_path(path),
+                            hint="ids must be unique within a directory; rename one",
+                        )
+                    )
+                    continue
+                defined_here[key] = path
+                table = _table(catalog, kind)
+                if item.id in table:
+                    catalog.overrides.append(Override(kind, item.id, path, table[item.id].path))
+                table[item.id] = item
+    return catalog, problems
+
+
+def load_catalog(
+    bank_dirs: Sequence[str | Path] = (),
+    *,
+    environ: Mapping[str, str] | None = None,
+    include_bundled: bool = True,
+) -> Catalog:
+    """Load every bank, domain and study on the search path.
+
+    Raises :class:`~dreamq.errors.DreamqError` listing every problem in every
+    file (not only the first), or naming a directory that does not exist.
+    """
+    catalog, problems = load_layers(search_layers(bank_dirs, environ, include_bundled))
+    if problems:
+        raise DreamqError(problems)
+    return catalog
+
+
+def _table(catalog: Catalog, kind: str) -> dict:  # type: ignore[type-arg]
+    return {"bank": catalog.banks, "domain": catalog.domains, "study": catalog.studies}[kind]

@@ -1,0 +1,98 @@
+"""Errors dreamq reports to its users, and the exit codes that go with them.
+
+Every problem with a user's input becomes a :class:`DreamqError` carrying one or
+more :class:`Problem` records.  A problem names the file, the line (and column
+where the parser knows it), what is wrong, and what to do about it.  The CLI
+prints them one per line on stderr and exits with :data:`EXIT_INPUT`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Everything worked.
+EXIT_OK = 0
+#: A bank, domain, study or template is broken, an id is unknown, or an output
+#: file would be overwritten.  The message says which file and what to do.
+EXIT_INPUT = 1
+#: The command line itself is wrong (unknown option, missing argument).
+EXIT_USAGE = 2
+#: A bug in dreamq.  Re-run with ``DREAMQ_DEBUG=1`` and report the traceback.
+EXIT_INTERNAL = 3
+#: Interrupted with Ctrl-C.
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def where(self) -> str:
+        if self.file is None:
+            return ""
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class DreamqError(Exception):
+    """A problem with the user's input; never a bug in dreamq.
+
+    ``problems`` holds every problem found (validation reports them all, not
+    only the first); ``str(error)`` joins them one per line.
+    """
+
+    def __init__(self, problems: Problem | Sequence[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user would like to read it: relative to the working
+    directory when it lies below it, otherwise as given."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' Did you mean "x"?' when a close match exists, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+def unknown_id_error(kind: str, wanted: str, known: Iterable[str], hint: str) -> DreamqError:
+    """The error for an id that names nothing: lists what exists, suggests the closest."""
+    known = sorted(set(known))
+    listing = ", ".join(known) if known else "none"
+    return DreamqError(
+        Problem(
+            f'unknown {kind} "{wanted}".{did_you_mean(wanted, known)} Known {kind}s: {listing}',
+            hint=hint,
+        )
+    )

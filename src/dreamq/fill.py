@@ -1,0 +1,174 @@
+"""Filling question texts in for a domain.
+
+A question text is a tiny Jinja template: ``{{ variable }}``, optionally with
+a filter from a short allow-list (``{{ company | upper }}``) or an index into a
+list (``{{ artifacts[1] }}``).  Anything else -- statements, attribute access,
+calls, arithmetic -- is refused when the bank is loaded, so a bank shared by
+another team can never run code, however the sandbox fares.  Rendering still
+happens in Jinja's immutable sandbox with ``StrictUndefined``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+#: Filters a question text may use.
+ALLOWED_FILTERS = frozenset(
+    {"capitalize", "lower", "upper", "title", "trim", "first", "last", "join"}
+)
+
+# Text with nothing but plain characters and {{ name }} needs no Jinja parse.
+_SIMPLE = re.compile(r"(?:[^{}]|\{(?![{%#])|\}|\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\})*")
+_SIMPLE_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class TemplateTextError(ValueError):
+    """A question text that is not a valid dreamq template; the message says why."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def scan(text: str) -> frozenset[str]:
+    """Check a question text and return the variables it uses.
+
+    Raises :class:`TemplateTextError` for a Jinja syntax error or a construct
+    outside the allowed subset.
+    """
+    if "{" not in text:
+        return frozenset()
+    if _SIMPLE.fullmatch(text):
+        return frozenset(_SIMPLE_VAR.findall(text))
+    return _scan_with_jinja(text)
+
+
+def _scan_with_jinja(text: str) -> frozenset[str]:
+    from jinja2 import TemplateSyntaxError, nodes
+
+    env = _environment()
+    try:
+        tree = env.parse(text)
+    except TemplateSyntaxError as exc:
+        raise TemplateTextError(f"Jinja syntax error: {exc.message}", exc.lineno) from None
+    names: set[str] = set()
+    allowed_roots = (nodes.Template, nodes.Output, nodes.TemplateData)
+
+    def visit(node: Any, in_expr: bool) -> None:
+        if isinstance(node, allowed_roots) and not in_expr:
+            for child in node.iter_child_nodes():
+                visit(child, isinstance(node, nodes.Output))
+            return
+        if isinstance(node, nodes.TemplateData):
+            return
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            names.add(node.name)
+            return
+        if isinstance(node, nodes.Const) and isinstance(node.value, (str, int)):
+            return
+        if isinstance(node, nodes.Filter) and node.node is not None:
+            if node.name not in ALLOWED_FILTERS:
+                raise TemplateTextError(
+                    f'filter "{node.name}" is not allowed in question texts '
+                    f"(allowed: {', '.join(sorted(ALLOWED_FILTERS))})",
+                    node.lineno,
+                )
+            if node.kwargs or node.dyn_args or node.dyn_kwargs:
+                raise TemplateTextError("filters in question texts take plain arguments only")
+            visit(node.node, True)
+            for arg in node.args:
+                if not isinstance(arg, nodes.Const):
+                    raise TemplateTextError(
+                        "filter arguments in question texts must be literal values", node.lineno
+                    )
+            return
+        if (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, int)
+        ):
+            visit(node.node, True)
+            return
+        what = type(node).__name__
+        raise TemplateTextError(
+            f"{_describe(what)} is not allowed in question texts; use {{{{ variable }}}}, "
+            "an allowed filter, or an index such as {{ artifacts[1] }}",
+            getattr(node, "lineno", None),
+        )
+
+    visit(tree, False)
+    return frozenset(names)
+
+
+def _describe(node_type: str) -> str:
+    words = {
+        "Getattr": "attribute access (.name)",
+        "Call": "a function call",
+        "For": "a {% for %} loop",
+        "If": "an {% if %} block",
+        "Macro": "a macro",
+        "Assign": "{% set %}",
+        "Include": "{% include %}",
+        "Import": "{% import %}",
+        "FromImport": "{% from ... import %}",
+        "Extends": "{% extends %}",
+        "Mul": "arithmetic",
+        "Pow": "arithmetic",
+        "Add": "arithmetic",
+        "Concat": "the ~ operator",
+    }
+    return words.get(node_type, f"Jinja construct {node_type}")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    env.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict
+    env.filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
+    env.tests = {}
+    return env
+
+
+@lru_cache(maxsize=4096)
+def _compiled(text: str) -> Any:
+    return _environment().from_string(text)
+
+
+def render_text(text: str, variables: Mapping[str, Any]) -> str:
+    """Render one checked question text with plain-data ``variables``.
+
+    The caller must have checked with :func:`scan` that every variable the text
+    uses is present; rendering errors left over (an index past the end of a
+    list) raise :class:`TemplateTextError`.
+    """
+    if "{" not in text:
+        return text
+    if _SIMPLE.fullmatch(text):
+        return _SIMPLE_VAR.sub(lambda m: _plain(variables[m.group(1)]), text)
+    from jinja2 import TemplateError
+
+    try:
+        return _compiled(text).render(variables)
+    except TemplateError as exc:
+        raise TemplateTextError(str(exc)) from None
+
+
+def _finalize(value: Any) -> Any:
+    return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)

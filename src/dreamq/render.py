@@ -1,0 +1,333 @@
+"""Rendering a planned session into a moderator guide through Jinja templates.
+
+Templates see one variable, ``guide``: plain data only (str, int, list, dict),
+built by :func:`guide_data` and documented in docs/templates.md.  They run in
+Jinja's immutable sandbox with ``StrictUndefined``; the loader refuses any
+file outside the template directories.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .banks import Bank, Question
+from .catalog import Override, bundled_root, bundled_templates
+from .domains import Domain
+from .errors import DreamqError, Problem, display_path
+from .fill import TemplateTextError, render_text
+from .planner import SessionPlan
+
+#: Output formats and the template that renders each.
+TEMPLATES = {"md": "guide.md.j2"}
+#: Largest guide dreamq will write (a 90-minute guide is about 20 KB).
+MAX_OUTPUT_CHARS = 10_000_000
+
+
+def clock(minutes: int) -> str:
+    """Minutes from the start as h:mm (0:05, 1:30)."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _provenance(path: Path, origin: str) -> str:
+    if origin == "bundled":
+        try:
+            return f"bundled: {path.resolve().relative_to(bundled_root().resolve())}"
+        except ValueError:
+            return "bundled"
+    return f"{origin}: {display_path(path)}"
+
+
+class _Filler:
+    """Fills texts for one domain and language, naming the question on failure."""
+
+    def __init__(self, domain: Domain, language: str):
+        self.domain = domain
+        self.language = language
+        self.variables = domain.variables(language)
+
+    def text(
+        self,
+        text: str,
+        where: str,
+        path: Path,
+        line: int | None,
+        used: frozenset[str] | None = None,
+    ) -> str:
+        from .fill import scan
+
+        needed = used if used is not None else scan(text)
+        missing = sorted(needed - self.variables.keys())
+        if missing:
+            raise DreamqError(
+                Problem(
+                    f'{where} uses {{{{ {missing[0]} }}}}, which domain "{self.domain.id}" '
+                    f"({display_path(self.domain.path)}) does not define for {self.language}",
+                    display_path(path),
+                    line,
+                    hint=f"add {missing[0]} to values.{self.language} in the domain file, "
+                    "or leave this question out",
+                )
+            )
+        try:
+            return render_text(text, self.variables)
+        except TemplateTextError as exc:
+            raise DreamqError(Problem(f"{where}: {exc}", display_path(path), line)) from None
+
+    def question(self, q: Question, bank: Bank) -> tuple[str, list[str]]:
+        lang = self.language
+        if lang not in q.text:
+            raise DreamqError(
+                Problem(
+                    f'question "{q.ref}" has no {lang} translation',
+                    display_path(bank.path),
+                    q.line,
+                    hint=f"add translations.{lang} to the question, or generate with another --lang",
+                )
+            )
+        where = f'question "{q.ref}"'
+        text = self.text(q.text[lang], where, bank.path, q.line, q.variables)
+        probes = [
+            self.text(p, f"{where} probe", bank.path, q.line, q.variables)
+            for p in q.probes.get(lang, ())
+        ]
+        return text, probes
+
+
+def guide_data(
+    plan: SessionPlan,
+    banks: Mapping[str, Bank],
+    domain: Domain,
+    *,
+    language: str | None = None,
+    date: _dt.date | None = None,
+    overrides: Sequence[Override] = (),
+) -> dict[str, Any]:
+    """The plain data a guide template sees (see docs/templates.md)."""
+    study = plan.study
+    lang = language or study.language
+    filler = _Filler(domain, lang)
+    date = date or _dt.date.today()
+    replaced = {(o.kind, o.id): o.replaced for o in overrides}
+    number = 0
+    sections = []
+    used_banks: dict[str, Bank] = {}
+    for ps in plan.sections:
+        section_banks = list(ps.banks)
+        for q in ps.questions:
+            b = banks[q.bank_id]
+            if b not in section_banks:
+                section_banks.append(b)
+        questions = []
+        for q in ps.questions:
+            number += 1
+            bank = banks[q.bank_id]
+            text, probes = filler.question(q, bank)
+            questions.append(
+                {
+                    "number": number,
+                    "ref": q.ref,
+                    "id": q.id,
+                    "bank": q.bank_id,
+                    "text": text,
+                    "probes": probes,
+                    "minutes": q.minutes,
+                    "priority": q.priority,
+                    "tags": list(q.tags),
+                }
+            )
+
+        def texts(field: str, banks_: list[Bank] = section_banks) -> list[str]:
+            out: list[str] = []
+            for b in banks_:
+                for t in b.pick(getattr(b, field), lang):
+                    out.append(filler.text(t, f'bank "{b.id}" {field}', b.path, None))
+            return out
+
+        for b in section_banks:
+            used_banks.setdefault(b.id, b)
+        sections.append(
+            {
+                "id": ps.section.id,
+                "title": study.pick(ps.section.title, lang),
+                "start": clock(ps.start),
+                "end": clock(ps.end),
+                "clock": f"{clock(ps.start)}–{clock(ps.end)}",
+                "minutes": ps.minutes,
+                "used_minutes": ps.used_minutes,
+                "notes": list(study.pick(ps.section.notes, lang)),
+                "script": texts("script"),
+                "moderator_notes": texts("moderator_notes"),
+                "stance": _unique(texts("stance")),
+                "questions": questions,
+            }
+        )
+    bank_rows = []
+    for b in used_banks.values():
+        row = {
+            "id": b.id,
+            "title": b.pick(b.title, lang),
+            "category": b.category,
+            "source": b.source,
+            "provenance": _provenance(b.path, b.origin),
+            "replaces": None,
+        }
+        if ("bank", b.id) in replaced:
+            row["replaces"] = _provenance(replaced[("bank", b.id)], "bundled")
+        bank_rows.append(row)
+    return {
+        "title": study.pick(study.title, lang),
+        "description": study.pick(study.description, lang),
+        "study": {"id": study.id, "provenance": _provenance(study.path, study.origin)},
+        "domain": {
+            "id": domain.id,
+            "title": domain.pick(domain.title, lang),
+            "provenance": _provenance(domain.path, domain.origin),
+            "values": filler.variables,
+        },
+        "minutes": plan.minutes,
+        "language": lang,
+        "date": date.isoformat(),
+        "version": __version__,
+        "seed": plan.seed,
+        "goals": list(study.pick(study.goals, lang)),
+        "banks": bank_rows,
+        "timing": [
+            {
+                "clock": s["clock"],
+                "title": s["title"],
+                "minutes": s["minutes"],
+                "questions": len(s["questions"]),
+            }
+            for s in sections
+        ],
+        "sections": sections,
+        "question_count": number,
+        "warnings": list(plan.warnings),
+    }
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
+    """Fixed words of the guide (headings, "Probes", "Notes") in ``language``."""
+    from ._yamlload import load_yaml_file
+
+    labels: dict[str, str] = {}
+    for directory in (bundled_templates(), template_dir):
+        if directory is None:
+            continue
+        path = directory / "labels.yaml"
+        if not path.is_file():
+            continue
+        data = load_yaml_file(path) or {}
+        if not isinstance(data, dict):
+            raise DreamqError(
+                Problem("expected a mapping of language → labels", display_path(path), 1)
+            )
+        for lang in ("en", language):
+            block = data.get(lang) or {}
+            if not isinstance(block, dict) or not all(isinstance(v, str) for v in block.values()):
+                raise DreamqError(
+                    Problem(f"labels for {lang} must map names to text", display_path(path), 1)
+                )
+            labels.update(block)
+    return labels
+
+
+def _template_environment(template_dir: Path | None) -> Any:
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class ConfinedLoader(FileSystemLoader):
+        """Refuses templates that resolve (through links) outside their directory."""
+
+        def get_source(self, environment: Any, template: str) -> Any:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(filename).resolve()
+            roots = [Path(p).resolve() for p in self.searchpath]
+            if not any(real.is_relative_to(root) for root in roots):
+                raise TemplateNotFound(template)
+            return source, filename, uptodate
+
+    loaders = []
+    if template_dir is not None:
+        loaders.append(ConfinedLoader(str(template_dir)))
+    loaders.append(ConfinedLoader(str(bundled_templates())))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".html", ".xml.j2")),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.clear()
+    env.globals["range"] = range  # the sandbox caps range() at 100,000 items
+    return env
+
+
+def render_guide(
+    data: Mapping[str, Any],
+    *,
+    fmt: str = "md",
+    template_dir: str | Path | None = None,
+) -> str:
+    """Render guide data (from :func:`guide_data`) with the template for ``fmt``.
+
+    ``template_dir`` overrides bundled templates file by file.  A broken
+    template raises :class:`~dreamq.errors.DreamqError` naming its file and line.
+    """
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    tdir = Path(template_dir) if template_dir is not None else None
+    if tdir is not None and not tdir.is_dir():
+        raise DreamqError(Problem("template directory not found", display_path(tdir)))
+    name = TEMPLATES[fmt]
+    env = _template_environment(tdir)
+    context = dict(data)
+    context["labels"] = load_labels(str(data["language"]), tdir)
+    try:
+        template = env.get_template(name)
+        text = template.render(guide=context, labels=context["labels"])
+    except TemplateSyntaxError as exc:
+        raise DreamqError(
+            Problem(
+                f"template syntax error: {exc.message}",
+                display_path(exc.filename or name),
+                exc.lineno,
+            )
+        ) from None
+    except TemplateNotFound as exc:
+        raise DreamqError(
+            Problem(f'template "{exc.name}" not found (or outside the template directory)')
+        ) from None
+    except (UndefinedError, SecurityError, TemplateError) as exc:
+        filename, line = _template_position(exc)
+        raise DreamqError(
+            Problem(
+                f"template error: {exc}",
+                filename or name,
+                line,
+                hint="templates see only `guide` and `labels`; see docs/templates.md",
+            )
+        ) from None
+    if len(text) > MAX_OUTPUT_CHARS:
+        raise DreamqError(Problem(f"rendered guide exceeds {MAX_OUTPUT_CHARS:,} characters", name))
+    return text
+
+
+def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line a render-time error happened at."""
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2") or "/templates" in frame.filename:
+            return display_path(frame.filename), frame.lineno
+    return None, None
