@@ -24,11 +24,9 @@ DEBUG_ENV = "DREAMQ_DEBUG"
 
 app = typer.Typer(
     name="dreamq",
-    help="Turn question banks kept as YAML into moderator discussion guides.",
     rich_markup_mode=None,  # plain Click help: Rich formatting doubles start-up time
     pretty_exceptions_enable=False,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
 )
 banks_app = typer.Typer(help="List and show question banks.", no_args_is_help=True)
 domains_app = typer.Typer(help="List and show domain profiles.", no_args_is_help=True)
@@ -112,6 +110,7 @@ BankDirs = Annotated[
     typer.Option(
         "--bank-dir",
         "-b",
+        metavar="DIR",
         help="A directory of team banks, domains and studies; repeatable. "
         "Added after DREAMQ_BANK_PATH; same ids override bundled ones.",
         file_okay=False,
@@ -132,25 +131,43 @@ def _parse_date(value: str | None) -> _dt.date | None:
 def generate(
     study: Annotated[
         str | None,
-        typer.Argument(help="Study id or file (default: the bundled co-creation-90)."),
+        typer.Argument(
+            metavar="STUDY", help="Study id or file (default: the bundled co-creation-90)."
+        ),
     ] = None,
     domain: Annotated[
-        str | None, typer.Option("--domain", "-d", help="Domain id or file (default: the study's).")
+        str | None,
+        typer.Option(
+            "--domain", "-d", metavar="ID|FILE", help="Domain id or file (default: the study's)."
+        ),
     ] = None,
     minutes: Annotated[
         int | None,
         typer.Option(
-            "--minutes", "-m", min=1, max=1440, help="Session length; rescales the time boxes."
+            "--minutes",
+            "-m",
+            metavar="N",
+            min=1,
+            max=1440,
+            help="Session length; rescales the time boxes.",
         ),
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", "-l", help="Language: en, zh-Hant, zh-Hans (default: the study's)."),
+        typer.Option(
+            "--lang",
+            "-l",
+            metavar="TAG",
+            help="Language: en, zh-Hant, zh-Hans (default: the study's).",
+        ),
     ] = None,
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", min=0, help="Seed for choosing optional questions (default: the study's)."
+            "--seed",
+            metavar="N",
+            min=0,
+            help="Seed for choosing optional questions (default: the study's).",
         ),
     ] = None,
     bank_dir: BankDirs = None,
@@ -159,6 +176,7 @@ def generate(
         typer.Option(
             "--template",
             "-t",
+            metavar="DIR",
             file_okay=False,
             help="Directory of templates overriding the bundled ones.",
         ),
@@ -166,7 +184,11 @@ def generate(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", dir_okay=False, help="Write the guide here instead of stdout."
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the guide here instead of stdout.",
         ),
     ] = None,
     force: Annotated[
@@ -174,7 +196,11 @@ def generate(
     ] = False,
     date: Annotated[
         str | None,
-        typer.Option("--date", help="Session date printed in the header (default: today)."),
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Session date printed in the header (default: today).",
+        ),
     ] = None,
 ) -> None:
     """Generate a moderator guide (Markdown) for a study and a domain."""
@@ -254,8 +280,12 @@ def banks_list(
 
 @banks_app.command("show")
 def banks_show(
-    bank_id: Annotated[str, typer.Argument(metavar="ID", help="Bank id.")],
-    lang: Annotated[str | None, typer.Option("--lang", "-l", help="Language to show.")] = None,
+    bank_id: Annotated[
+        str, typer.Argument(metavar="BANK", help="Bank id (see `dreamq banks list`).")
+    ],
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", metavar="TAG", help="Language to show.")
+    ] = None,
     bank_dir: BankDirs = None,
 ) -> None:
     """Show one bank's questions, probes and notes (placeholders unfilled)."""
@@ -316,7 +346,7 @@ def domains_list(
 
 @domains_app.command("show")
 def domains_show(
-    domain_ref: Annotated[str, typer.Argument(metavar="ID", help="Domain id or file.")],
+    domain_ref: Annotated[str, typer.Argument(metavar="DOMAIN", help="Domain id or file.")],
     bank_dir: BankDirs = None,
 ) -> None:
     """Show a domain profile's variables in every language."""
@@ -342,7 +372,8 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or directories to check (default: everything on the search path)."
+            metavar="PATH...",
+            help="Files or directories to check (default: everything on the search path).",
         ),
     ] = None,
     bank_dir: BankDirs = None,
@@ -361,9 +392,7 @@ def validate(
 
 @app.command()
 def schema(
-    kind: Annotated[
-        str, typer.Argument(help="bank, domain or study.", metavar="bank|domain|study")
-    ],
+    kind: Annotated[str, typer.Argument(help="bank, domain or study.", metavar="KIND")],
 ) -> None:
     """Print the JSON Schema of a file format (for editors and yaml-language-server)."""
     if kind not in ("bank", "domain", "study"):

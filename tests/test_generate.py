@@ -1,0 +1,219 @@
+"""Generating guides end to end, through the CLI and the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dreamq import __version__
+from dreamq._cli import app
+from dreamq.catalog import load_catalog
+from dreamq.generate import generate
+
+from .helpers import team_dir, write
+
+GOLDEN = Path(__file__).parent / "golden"
+DATE = dt.date(2026, 11, 23)
+runner = CliRunner()
+
+
+def _normalise(text: str) -> str:
+    return text.replace(f"dreamq {__version__}", "dreamq VERSION")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_default_guide_matches_golden_file(lang):
+    """The bundled 90-minute pizza-delivery guide, byte for byte.
+    Regenerate after a deliberate change with DREAMQ_UPDATE_GOLDEN=1."""
+    text = _normalise(generate(domain="pizza-delivery", language=lang, date=DATE).text)
+    golden = GOLDEN / f"pizza-delivery.{lang}.md"
+    if os.environ.get("DREAMQ_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_generate_prints_a_complete_90_minute_guide_on_stdout():
+    result = runner.invoke(app, ["generate", "--domain", "pizza-delivery", "--date", "2026-11-23"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("# Co-creation focus group")
+    for clock in ["0:00–0:05", "0:05–0:15", "1:25–1:30"]:
+        assert clock in out
+    assert "## Research goals" in out
+    assert "**Read aloud**" in out  # the introduction and consent script
+    assert "Who else should we talk to?" in out or "who_else" in out
+    assert "`curiosity/never_asked`" in out
+    assert "{{" not in out and "Acme Pizza" in out
+    assert result.stderr == ""  # nothing but data on stdout, no warnings for the default
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "zh-Hans"])
+def test_chinese_guides(lang):
+    result = runner.invoke(app, ["generate", "-d", "pizza-delivery", "--lang", lang])
+    assert result.exit_code == 0, result.stderr
+    assert ("研究目標" if lang == "zh-Hant" else "研究目标") in result.stdout
+    assert "Acme" in result.stdout and "{{" not in result.stdout
+
+
+def test_every_domain_and_language_renders_every_section():
+    catalog = load_catalog()
+    study = catalog.study()
+    for domain in catalog.domains.values():
+        for lang in ("en", "zh-Hant", "zh-Hans"):
+            guide = generate(domain=domain.id, language=lang, date=DATE)
+            assert len(guide.data["sections"]) == len(study.sections)
+            assert all(s["questions"] for s in guide.data["sections"]), (domain.id, lang)
+            assert "{{" not in guide.text
+            assert guide.warnings == ()
+
+
+def test_sections_fit_their_time_boxes_and_no_question_repeats():
+    guide = generate(domain="hotel-stay", date=DATE)
+    refs = [q.ref for q in guide.plan.questions]
+    assert len(refs) == len(set(refs))
+    for section in guide.plan.sections:
+        assert section.used_minutes <= section.minutes
+    assert guide.plan.sections[-1].end == 90
+
+
+def test_same_seed_same_guide_other_seed_other_selection():
+    a = generate(domain="pizza-delivery", seed=7, date=DATE)
+    b = generate(domain="pizza-delivery", seed=7, date=DATE)
+    assert a.text == b.text
+    selections = {
+        tuple(q.ref for q in generate(domain="pizza-delivery", seed=s, date=DATE).plan.questions)
+        for s in range(8)
+    }
+    assert len(selections) > 1
+
+
+def test_minutes_rescales_the_session():
+    guide = generate(domain="pizza-delivery", minutes=60, date=DATE)
+    assert guide.plan.minutes == 60
+    assert sum(s.minutes for s in guide.plan.sections) == 60
+    assert guide.plan.sections[-1].end == 60
+    assert len(guide.plan.questions) < len(
+        generate(domain="pizza-delivery", date=DATE).plan.questions
+    )
+
+
+def test_output_file_is_written_and_message_goes_to_stderr(tmp_path):
+    result = runner.invoke(app, ["generate", "-d", "bank-account", "-o", "guide.md"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "wrote guide.md" in result.stderr
+    text = (tmp_path / "guide.md").read_text(encoding="utf-8")
+    assert text.startswith("# Co-creation focus group") and "Cedarline" in text
+    assert [p.name for p in tmp_path.iterdir()] == ["guide.md"]  # no temporary files left
+
+
+def test_force_overwrites(tmp_path):
+    (tmp_path / "guide.md").write_text("old", encoding="utf-8")
+    result = runner.invoke(app, ["generate", "-o", "guide.md", "--force"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "guide.md").read_text(encoding="utf-8").startswith("# Co-creation")
+
+
+def test_team_bank_overrides_bundled_one_and_the_guide_says_so(tmp_path):
+    team = team_dir(tmp_path, bank_id="curiosity")
+    result = runner.invoke(app, ["generate", "--bank-dir", str(team)])
+    assert result.exit_code == 0, result.stderr
+    assert "What do you wish Acme Pizza knew about pizza delivery?" in result.stdout
+    line = next(line for line in result.stdout.splitlines() if line.startswith("- `curiosity`"))
+    assert "team: team/curiosity.yaml" in line
+    assert "overrides bundled: question_banks/curiosity.yaml" in line
+
+
+def test_team_study_from_the_environment(tmp_path, monkeypatch):
+    team = team_dir(tmp_path)
+    monkeypatch.setenv("DREAMQ_BANK_PATH", str(team))
+    result = runner.invoke(app, ["generate", "team-study"])
+    assert result.exit_code == 0, result.stderr
+    assert "# Team study" in result.stdout
+    assert "`team_bank/first`" in result.stdout
+
+
+def test_study_file_path(tmp_path):
+    team = team_dir(tmp_path)
+    result = runner.invoke(app, ["generate", str(team / "study.yaml"), "-b", str(team)])
+    assert result.exit_code == 0, result.stderr
+    assert "0:05–0:20 · Main" in result.stdout
+
+
+def test_planner_warnings_go_to_stderr(tmp_path):
+    team = team_dir(tmp_path, minutes=10)  # two 10-minute questions in a 15-minute box
+    result = runner.invoke(app, ["generate", "team-study", "-b", str(team)])
+    assert result.exit_code == 0, result.stderr
+    assert "warning:" in result.stderr and 'section "main"' in result.stderr
+    assert "warning:" not in result.stdout
+
+
+def test_template_directory_overrides_the_bundled_template(tmp_path):
+    write(
+        tmp_path / "tpl",
+        "guide.md.j2",
+        "{{ guide.title }} / {{ labels.probes }}\n"
+        "{% for s in guide.sections %}{{ s.clock }} {{ s.questions | length }}\n{% endfor %}",
+    )
+    result = runner.invoke(
+        app, ["generate", "--template", str(tmp_path / "tpl"), "--lang", "zh-Hans"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("共创焦点小组 / 追问\n0:00–0:05 2\n")
+
+
+def test_template_cannot_reach_python_internals(tmp_path):
+    write(tmp_path / "tpl", "guide.md.j2", "{{ guide.__class__.__mro__[1].__subclasses__() }}")
+    result = runner.invoke(app, ["generate", "--template", str(tmp_path / "tpl")])
+    assert result.exit_code == 1
+    assert "template error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version_and_python_m(tmp_path):
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"dreamq {__version__}"
+
+
+def test_banks_and_domains_listing():
+    result = runner.invoke(app, ["banks", "list", "--json"])
+    assert result.exit_code == 0
+    import json
+
+    rows = json.loads(result.stdout)
+    ids = {r["id"] for r in rows}
+    assert {"curiosity", "dreamer", "what_confuses_you", "mother_test", "introduction"} <= ids
+    assert all(r["languages"] == ["en", "zh-Hans", "zh-Hant"] for r in rows)
+    result = runner.invoke(app, ["domains", "list", "--json"])
+    assert {r["id"] for r in json.loads(result.stdout)} >= {
+        "pizza-delivery",
+        "hotel-stay",
+        "bank-account",
+    }
+    result = runner.invoke(app, ["banks", "show", "dreamer", "--lang", "zh-Hant"])
+    assert result.exit_code == 0 and "dreamer/nobody_has_done" in result.stdout
+    assert re.search(r"[\u4e00-\u9fff]", result.stdout)
+    result = runner.invoke(app, ["domains", "show", "pizza-delivery"])
+    assert result.exit_code == 0 and "artifact: pizza box" in result.stdout
+
+
+def test_schema_is_json_schema():
+    import json
+
+    for kind in ("bank", "domain", "study"):
+        result = runner.invoke(app, ["schema", kind])
+        assert result.exit_code == 0
+        schema = json.loads(result.stdout)
+        assert schema["type"] == "object" and schema["additionalProperties"] is False
+        assert "kind" in schema["required"]
+
+
+def test_bundled_files_validate():
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("ok: ")
