@@ -64,7 +64,7 @@ def read_document(
         )
     SPECS[kind].check(data, data.mark, "", checker)
     if checker.problems:
-        raise DreamqError(checker.problems)
+        raise DreamqError(capped(checker.problems))
     return kind, data, checker
 
 
@@ -110,3 +110,19 @@ def check_translated_lists(data: YMap, keys: tuple[str, ...], what: str, checker
                     block.mark,
                     hint=f"add translations.{lang}.{key} with {len(base)} item(s)",
                 )
+
+
+#: Most problems reported for one file; the rest are counted, not listed.
+MAX_PROBLEMS_PER_FILE = 50
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """At most :data:`MAX_PROBLEMS_PER_FILE` problems, plus a line counting the rest."""
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS_PER_FILE
+    first = problems[0]
+    return [
+        *problems[:MAX_PROBLEMS_PER_FILE],
+        Problem(f"... and {rest} more problem(s) in this file", first.file),
+    ]

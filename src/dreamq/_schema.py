@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._yamlload import Mark, YList, YMap, type_word
+from ._yamlload import YList, YMap, as_mark, type_word
 from .errors import Problem, did_you_mean
 
 
@@ -23,7 +23,8 @@ class Checker:
         self.filename = filename
         self.problems: list[Problem] = []
 
-    def add(self, message: str, mark: Mark | None, hint: str | None = None) -> None:
+    def add(self, message: str, mark: Any, hint: str | None = None) -> None:
+        mark = as_mark(mark)
         self.problems.append(
             Problem(
                 message,
@@ -42,7 +43,7 @@ def _where(path: str) -> str:
 class Type:
     description: str = ""
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         raise NotImplementedError
 
     def json_schema(self) -> dict[str, Any]:
@@ -54,9 +55,15 @@ class Type:
         return schema
 
 
-def _wrong_type(expected: str, value: Any, mark: Mark | None, path: str, out: Checker) -> None:
+def _wrong_type(expected: str, value: Any, mark: Any, path: str, out: Checker) -> None:
     got = type_word(value)
-    if mark is not None and mark.raw is not None and not mark.quoted and expected == "text":
+    mark = as_mark(mark)
+    if (
+        mark is not None
+        and mark.raw is not None
+        and not mark.quoted
+        and expected.startswith("text")
+    ):
         out.add(
             f'{_where(path)}expected text, but YAML read "{mark.raw}" as {got}',
             mark,
@@ -79,7 +86,7 @@ class Text(Type):
     def __post_init__(self) -> None:
         self._regex = re.compile(self.pattern) if self.pattern else None
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         if not isinstance(value, str):
             _wrong_type("text", value, mark, path, out)
             return False
@@ -111,7 +118,7 @@ class Int(Type):
     minimum: int = 0
     maximum: int = 1_000_000
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         if isinstance(value, bool) or not isinstance(value, int):
             _wrong_type("a whole number", value, mark, path, out)
             return False
@@ -133,9 +140,10 @@ class Choice(Type):
     choices: tuple[Any, ...] = ()
     description: str = ""
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         if value in self.choices and type(value) is type(self.choices[0]):
             return True
+        mark = as_mark(mark)
         shown = mark.raw if mark is not None and mark.raw is not None else value
         options = ", ".join(str(c) for c in self.choices)
         extra = did_you_mean(str(shown), [str(c) for c in self.choices])
@@ -154,7 +162,7 @@ class ListOf(Type):
     max_items: int = 100_000
     unique: bool = False
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         if not isinstance(value, list):
             _wrong_type("a list", value, mark, path, out)
             return False
@@ -164,7 +172,8 @@ class ListOf(Type):
         if len(value) > self.max_items:
             out.add(f"{_where(path)}has {len(value)} items; at most {self.max_items}", mark)
             return False
-        marks = value.item_marks if isinstance(value, YList) else [mark] * len(value)
+        # raw parser events: a Mark is only built for a value with a problem
+        marks = list.__iter__(value.item_marks) if isinstance(value, YList) else [mark] * len(value)
         ok = True
         seen: dict[Any, int] = {}
         for i, (item, item_mark) in enumerate(zip(value, marks, strict=True)):
@@ -197,13 +206,14 @@ class Record(Type):
     description: str = ""
     name: str = "mapping"
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         if not isinstance(value, dict):
             _wrong_type(f"a mapping ({self.name})", value, mark, path, out)
             return False
         ok = True
         key_marks = value.key_marks if isinstance(value, YMap) else {}
         value_marks = value.value_marks if isinstance(value, YMap) else {}
+        raw_value_mark = dict.get
         for key, item in value.items():
             spec = self.fields.get(key)
             if spec is None:
@@ -217,7 +227,7 @@ class Record(Type):
                 ok = False
                 continue
             sub = f"{path}.{key}" if path else str(key)
-            ok = spec.type.check(item, value_marks.get(key, mark), sub, out) and ok
+            ok = spec.type.check(item, raw_value_mark(value_marks, key, mark), sub, out) and ok
         for key, spec in self.fields.items():
             if spec.required and key not in value:
                 out.add(f'{_where(path)}missing required key "{key}" in {self.name}', mark)
@@ -247,7 +257,7 @@ class MapOf(Type):
     def __post_init__(self) -> None:
         self._regex = re.compile(self.key_pattern)
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         if not isinstance(value, dict):
             _wrong_type("a mapping", value, mark, path, out)
             return False
@@ -260,7 +270,7 @@ class MapOf(Type):
                 ok = False
                 continue
             sub = f"{path}.{key}" if path else key
-            ok = self.value.check(item, value_marks.get(key, mark), sub, out) and ok
+            ok = self.value.check(item, dict.get(value_marks, key, mark), sub, out) and ok
         return ok
 
     def json_schema(self) -> dict[str, Any]:
@@ -280,7 +290,7 @@ class EitherOf(Type):
     options: tuple[Type, ...] = ()
     description: str = ""
 
-    def check(self, value: Any, mark: Mark | None, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
         for option in self.options:
             if isinstance(option, ListOf) and isinstance(value, list):
                 return option.check(value, mark, path, out)

@@ -51,32 +51,74 @@ class Mark:
     quoted: bool = False
 
 
+def mark_of_event(event: Any) -> Mark:
+    """The :class:`Mark` of a parser event (scalars keep their source text)."""
+    m = event.start_mark
+    value = getattr(event, "value", None)
+    quoted = getattr(event, "style", None) not in (None, "")
+    return Mark(m.line + 1, m.column + 1, value, quoted)
+
+
+def as_mark(where: Any) -> Mark | None:
+    """A :class:`Mark` from a Mark, a parser event, or None."""
+    if where is None or isinstance(where, Mark):
+        return where
+    return mark_of_event(where)
+
+
+class _Marks(dict):
+    """key → parser event, handed out as :class:`Mark` only when asked for:
+    most values never need their position, so none is built up front."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Mark:
+        return mark_of_event(dict.__getitem__(self, key))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        event = dict.get(self, key)
+        return default if event is None else mark_of_event(event)
+
+
+class _MarkList(list):
+    __slots__ = ()
+
+    def __getitem__(self, index: Any) -> Any:
+        return mark_of_event(list.__getitem__(self, index))
+
+    def __iter__(self) -> Any:
+        return (mark_of_event(e) for e in list.__iter__(self))
+
+
 class YMap(dict):
     """A mapping that knows the position of each key and value."""
 
-    __slots__ = ("key_marks", "mark", "value_marks")
+    __slots__ = ("_event", "key_marks", "value_marks")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, event: Any):
         super().__init__()
-        self.mark = mark
-        self.key_marks: dict[str, Mark] = {}
-        self.value_marks: dict[str, Mark] = {}
+        self._event = event
+        self.key_marks: dict[str, Mark] = _Marks()
+        self.value_marks: dict[str, Mark] = _Marks()
+
+    @property
+    def mark(self) -> Mark:
+        return mark_of_event(self._event)
 
 
 class YList(list):
     """A sequence that knows the position of each item."""
 
-    __slots__ = ("item_marks", "mark")
+    __slots__ = ("_event", "item_marks")
 
-    def __init__(self, mark: Mark):
+    def __init__(self, event: Any):
         super().__init__()
-        self.mark = mark
-        self.item_marks: list[Mark] = []
+        self._event = event
+        self.item_marks: list[Mark] = _MarkList()
 
-
-def _mark(event: Any, raw: str | None = None, quoted: bool = False) -> Mark:
-    m = event.start_mark
-    return Mark(m.line + 1, m.column + 1, raw, quoted)
+    @property
+    def mark(self) -> Mark:
+        return mark_of_event(self._event)
 
 
 def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
@@ -157,6 +199,8 @@ def load_yaml(text: str, filename: str, limits: Limits = DEFAULT_LIMITS) -> Any:
 
 def _syntax_problem(exc: Any, filename: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and "flow" in (exc.context or ""):
+        mark = exc.context_mark  # an unclosed [ or {: point at where it opened
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
@@ -183,6 +227,15 @@ class _Builder:
         self._resolver = yaml.resolver.Resolver()
         self._constructor = yaml.constructor.SafeConstructor()
         self._scalar_node = yaml.ScalarNode
+        self._implicit = self._resolver.yaml_implicit_resolvers
+
+    def resolve_plain(self, event: Any, filename: str) -> tuple[Any, str]:
+        """A plain (unquoted) scalar: text unless YAML 1.1 reads it as something else."""
+        value = event.value
+        for tag, regexp in self._implicit.get(value[:1], ()):
+            if regexp.match(value):
+                return self._construct(tag, event, filename)
+        return value, _STR
 
     def scalar(self, event: Any, filename: str) -> tuple[Any, str]:
         tag = event.tag
@@ -199,7 +252,10 @@ class _Builder:
             )
         if tag == _STR:
             return event.value, tag
-        if tag == _MERGE:
+        return self._construct(tag, event, filename)
+
+    def _construct(self, tag: str, event: Any, filename: str) -> tuple[Any, str]:
+        if tag in (_STR, _MERGE):
             return event.value, tag
         node = self._scalar_node(tag, event.value, event.start_mark, event.end_mark)
         try:
@@ -255,110 +311,100 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
     import yaml.events as ev
 
     builder = _Builder()
-    # Each frame: [container, pending_key, pending_key_mark]
-    stack: list[list[Any]] = []
+    resolve_plain = builder.resolve_plain
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    get_event = loader.get_event
+    # The container being filled, and the key waiting for its value (maps only).
+    stack: list[tuple[Any, Any, Any]] = []  # (container, pending key, key event) of outer levels
+    container: Any = None
+    key: Any = _NO_KEY
+    key_event: Any = None
     root: Any = None
     have_root = False
     nodes = 0
     documents = 0
-
-    def attach(value: Any, mark: Mark) -> None:
-        nonlocal root, have_root
-        if not stack:
-            root, have_root = value, True
-            return
-        frame = stack[-1]
-        container = frame[0]
-        if isinstance(container, YList):
-            container.append(value)
-            container.item_marks.append(mark)
-            return
-        key = frame[1]
-        if key is _NO_KEY:
-            # this value is a key
-            if not isinstance(value, str) or mark.raw is None:
-                what = (
-                    "a mapping"
-                    if isinstance(value, dict)
-                    else ("a list" if isinstance(value, list) else type_word(value))
-                )
-                raise DreamqError(
-                    Problem(
-                        f"a key must be plain text, but {mark.raw or 'this key'!s} was read as {what}",
-                        filename,
-                        mark.line,
-                        mark.column,
-                        hint=f'put it in quotes: "{mark.raw}"' if mark.raw is not None else None,
-                    )
-                )
-            if key_tags[-1] == _MERGE:
-                raise DreamqError(
-                    Problem(
-                        "merge keys (<<) are not allowed in dreamq files",
-                        filename,
-                        mark.line,
-                        mark.column,
-                        hint="write the keys out in full",
-                    )
-                )
-            if value in container:
-                first = container.key_marks[value]
-                raise DreamqError(
-                    Problem(
-                        f'duplicate key "{value}" (first on line {first.line})',
-                        filename,
-                        mark.line,
-                        mark.column,
-                        hint="YAML keeps only one of them; remove or rename one",
-                    )
-                )
-            frame[1], frame[2] = value, mark
-            return
-        container[key] = value
-        container.key_marks[key] = frame[2]
-        container.value_marks[key] = mark
-        frame[1] = _NO_KEY
-
-    key_tags: list[str | None] = []
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
     while True:
-        event = loader.get_event()
+        event = get_event()
         if event is None:
             break
         cls = type(event)
-        if cls is ev.ScalarEvent:
+        if cls is scalar_event:
             nodes += 1
-            if nodes > limits.max_nodes:
+            if nodes > max_nodes:
                 raise _too_many(filename, event, limits)
             if event.anchor is not None:
                 _check_node(event, filename, "scalar")
-            value, tag = builder.scalar(event, filename)
-            if stack and isinstance(stack[-1][0], YMap) and stack[-1][1] is _NO_KEY:
-                key_tags[-1] = tag
-            attach(value, _mark(event, event.value, event.style not in (None, "")))
-        elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                if not event.style:  # plain (unquoted) scalar
+                    value, tag = resolve_plain(event, filename)
+                else:
+                    value, tag = event.value, _STR
+            else:
+                value, tag = builder.scalar(event, filename)
+            if container is None:
+                root, have_root = value, True
+            elif key is not _NO_KEY:
+                container[key] = value
+                dict.__setitem__(container.key_marks, key, key_event)
+                dict.__setitem__(container.value_marks, key, event)
+                key = _NO_KEY
+            elif type(container) is YList:
+                container.append(value)
+                list.append(container.item_marks, event)
+            else:
+                if tag != _STR:
+                    _bad_key(value, tag, event, filename)
+                if value in container:
+                    _duplicate_key(value, container, event, filename)
+                key, key_event = value, event
+            continue
+        if cls is map_start or cls is seq_start:
             nodes += 1
-            if nodes > limits.max_nodes:
+            if nodes > max_nodes:
                 raise _too_many(filename, event, limits)
-            is_map = cls is ev.MappingStartEvent
-            _check_node(event, filename, "mapping" if is_map else "list")
-            if len(stack) >= limits.max_depth:
+            is_map = cls is map_start
+            if event.anchor is not None or event.tag not in (None, "!"):
+                _check_node(event, filename, "mapping" if is_map else "list")
+            if len(stack) >= max_depth:
                 raise DreamqError(
                     Problem(
-                        f"nested more than {limits.max_depth} levels deep",
+                        f"nested more than {max_depth} levels deep",
                         filename,
                         *_line_col(event),
                         hint="dreamq files need only a few levels; flatten the structure",
                     )
                 )
-            mark = _mark(event)
-            container: Any = YMap(mark) if is_map else YList(mark)
-            stack.append([container, _NO_KEY, None, mark])
-            key_tags.append(None)
-        elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-            frame = stack.pop()
-            key_tags.pop()
-            attach(frame[0], frame[3])
-        elif cls is ev.AliasEvent:
+            if container is not None and type(container) is YMap and key is _NO_KEY:
+                raise DreamqError(
+                    Problem(
+                        f"a key must be plain text, but this key is {'a mapping' if is_map else 'a list'}",
+                        filename,
+                        *_line_col(event),
+                    )
+                )
+            stack.append((container, key, key_event))
+            container = YMap(event) if is_map else YList(event)
+            key, key_event = _NO_KEY, None
+            continue
+        if cls is map_end or cls is seq_end:
+            done = container
+            container, key, key_event = stack.pop()
+            if container is None:
+                root, have_root = done, True
+            elif type(container) is YList:
+                container.append(done)
+                list.append(container.item_marks, done._event)
+            else:
+                container[key] = done
+                dict.__setitem__(container.key_marks, key, key_event)
+                dict.__setitem__(container.value_marks, key, done._event)
+                key = _NO_KEY
+            continue
+        if cls is alias_event:
             raise DreamqError(
                 Problem(
                     f"aliases (*{event.anchor}) are not allowed in dreamq files",
@@ -367,7 +413,7 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
                     hint="write the value out in full; anchors, aliases and merge keys are refused",
                 )
             )
-        elif cls is ev.DocumentStartEvent:
+        if cls is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise DreamqError(
@@ -381,6 +427,38 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
         elif cls is ev.StreamEndEvent:
             break
     return root if have_root else None
+
+
+def _bad_key(value: Any, tag: str, event: Any, filename: str) -> None:
+    if tag == _MERGE:
+        raise DreamqError(
+            Problem(
+                "merge keys (<<) are not allowed in dreamq files",
+                filename,
+                *_line_col(event),
+                hint="write the keys out in full",
+            )
+        )
+    raise DreamqError(
+        Problem(
+            f"a key must be plain text, but {event.value} was read as {type_word(value)}",
+            filename,
+            *_line_col(event),
+            hint=f'put it in quotes: "{event.value}"',
+        )
+    )
+
+
+def _duplicate_key(value: str, container: YMap, event: Any, filename: str) -> None:
+    first = container.key_marks[value]
+    raise DreamqError(
+        Problem(
+            f'duplicate key "{value}" (first on line {first.line})',
+            filename,
+            *_line_col(event),
+            hint="YAML keeps only one of them; remove or rename one",
+        )
+    )
 
 
 class _NoKey:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._documents import check_translated_lists, localized, mark_of, read_document
+from ._documents import capped, check_translated_lists, localized, mark_of, read_document
 from ._schema import Checker
 from ._yamlload import Mark, YMap
 from .errors import DreamqError
@@ -89,7 +89,9 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
     check_translated_lists(data, ("moderator_notes", "stance", "script"), "bank", checker)
     questions: list[Question] = []
     seen: dict[str, int] = {}
-    for q, q_mark in zip(data["questions"], data["questions"].item_marks, strict=True):
+    events = list.__iter__(data["questions"].item_marks)  # raw events: no Mark unless needed
+    for q, q_event in zip(data["questions"], events, strict=True):
+        q_line = q_event.start_mark.line + 1
         qid = q["id"]
         where = f'question "{qid}"'
         if qid in seen:
@@ -99,18 +101,16 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
                 hint="question ids must be unique within a bank; rename one",
             )
             continue
-        seen[qid] = q_mark.line
+        seen[qid] = q_line
         check_translated_lists(q, ("probes",), where, checker)
         text = localized(q, "text", language)
         probes = localized(q, "probes", language, default=())
         variables: set[str] = set()
         for lang, value in text.items():
-            variables |= _scan(value, where, lang, _text_mark(q, lang, "text"), checker)
+            variables |= _scan(value, where, lang, q, "text", checker)
         for lang, items in probes.items():
             for item in items:
-                variables |= _scan(
-                    item, f"{where} probe", lang, _text_mark(q, lang, "probes"), checker
-                )
+                variables |= _scan(item, f"{where} probe", lang, q, "probes", checker)
         questions.append(
             Question(
                 id=qid,
@@ -121,11 +121,11 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
                 priority=q.get("priority", "optional"),
                 tags=tuple(q.get("tags", ())),
                 variables=frozenset(variables),
-                line=q_mark.line,
+                line=q_line,
             )
         )
     if checker.problems:
-        raise DreamqError(checker.problems)
+        raise DreamqError(capped(checker.problems))
     return Bank(
         id=bank_id,
         category=data["category"],
@@ -150,10 +150,11 @@ def _text_mark(q: YMap, lang: str, key: str) -> Mark:
     return mark_of(q, key)
 
 
-def _scan(text: str, where: str, lang: str, mark: Mark, checker: Checker) -> frozenset[str]:
+def _scan(text: str, where: str, lang: str, q: YMap, key: str, checker: Checker) -> frozenset[str]:
     try:
         return scan(text)
     except TemplateTextError as exc:
+        mark = _text_mark(q, lang, key)
         line_offset = (exc.line or 1) - 1
         shown = Mark(mark.line + line_offset, mark.column) if mark else None
         checker.add(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._documents import localized, mark_of, read_document
+from ._documents import capped, localized, mark_of, read_document
 from ._schema import Checker
 from ._yamlload import YMap
 from .errors import DreamqError, Problem, display_path
@@ -82,7 +82,7 @@ def domain_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> D
                 hint="every language needs the same variables; a typo in one would go unnoticed",
             )
     if checker.problems:
-        raise DreamqError(checker.problems)
+        raise DreamqError(capped(checker.problems))
     frozen = {
         lang: {k: tuple(v) if isinstance(v, list) else v for k, v in block.items()}
         for lang, block in values.items()

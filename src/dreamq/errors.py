@@ -9,6 +9,7 @@ prints them one per line on stderr and exits with :data:`EXIT_INPUT`.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,8 @@ def display_path(path: str | Path) -> str:
     """A path as the user would like to read it: relative to the working
     directory when it lies below it, otherwise as given."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    try:  # abspath, not resolve: a symlink is shown as the name the user gave
+        return str(Path(os.path.abspath(p)).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)
 
@@ -86,13 +87,17 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f' Did you mean "{close[0]}"?' if close else ""
 
 
+_PLURALS = {"study": "studies"}
+
+
 def unknown_id_error(kind: str, wanted: str, known: Iterable[str], hint: str) -> DreamqError:
     """The error for an id that names nothing: lists what exists, suggests the closest."""
     known = sorted(set(known))
     listing = ", ".join(known) if known else "none"
     return DreamqError(
         Problem(
-            f'unknown {kind} "{wanted}".{did_you_mean(wanted, known)} Known {kind}s: {listing}',
+            f'unknown {kind} "{wanted}".{did_you_mean(wanted, known)} '
+            f"Known {_PLURALS.get(kind, kind + 's')}: {listing}",
             hint=hint,
         )
     )

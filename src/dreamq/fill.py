@@ -21,8 +21,13 @@ ALLOWED_FILTERS = frozenset(
 )
 
 # Text with nothing but plain characters and {{ name }} needs no Jinja parse.
-_SIMPLE = re.compile(r"(?:[^{}]|\{(?![{%#])|\}|\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\})*")
 _SIMPLE_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_JINJA_OPENERS = ("{{", "{%", "{#", "}}", "%}", "#}")
+
+
+def _is_simple(text: str) -> bool:
+    rest = _SIMPLE_VAR.sub("", text)
+    return not any(opener in rest for opener in _JINJA_OPENERS)
 
 
 class TemplateTextError(ValueError):
@@ -41,7 +46,7 @@ def scan(text: str) -> frozenset[str]:
     """
     if "{" not in text:
         return frozenset()
-    if _SIMPLE.fullmatch(text):
+    if _is_simple(text):
         return frozenset(_SIMPLE_VAR.findall(text))
     return _scan_with_jinja(text)
 
@@ -154,7 +159,7 @@ def render_text(text: str, variables: Mapping[str, Any]) -> str:
     """
     if "{" not in text:
         return text
-    if _SIMPLE.fullmatch(text):
+    if _is_simple(text):
         return _SIMPLE_VAR.sub(lambda m: _plain(variables[m.group(1)]), text)
     from jinja2 import TemplateError
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._documents import check_translated_lists, localized, mark_of, read_document
+from ._documents import capped, check_translated_lists, localized, mark_of, read_document
 from ._schema import Checker
 from ._yamlload import YMap
 from .errors import DreamqError
@@ -110,7 +110,7 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
                     hint=f"known sections: {', '.join(seen)}",
                 )
     if checker.problems:
-        raise DreamqError(checker.problems)
+        raise DreamqError(capped(checker.problems))
     return Study(
         id=data["id"],
         title=localized(data, "title", language),

@@ -1,0 +1,209 @@
+"""dreamq benchmarks: prints figures, asserts nothing.
+
+    python bench/bench.py            # all figures
+    python bench/bench.py --quick    # fewer repetitions
+
+Targets (issue 2):
+  * `dreamq --help` <= 1.15x `python -c "import typer"`
+  * `dreamq generate --domain pizza-delivery -o guide.md` <= 0.6x cookiecutter
+    --no-input rendering a small 3-file template (needs `pip install cookiecutter`)
+  * 10,000 questions: load + plan + render <= 15x json.loads of the same data;
+    10x the questions costs <= 11x the time
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+QUICK = "--quick" in sys.argv
+RUNS = 5 if QUICK else 15
+BIN = Path(sys.executable).parent
+
+
+def median_seconds(command: list[str], cwd: Path, runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def best_of(fn, runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def report(name: str, value: float, baseline: float, target: float, unit: str = "s") -> None:
+    ratio = value / baseline
+    verdict = "ok" if ratio <= target else "OVER TARGET"
+    print(
+        f"{name:<58} {value * 1000:8.1f} ms  vs {baseline * 1000:8.1f} ms  = {ratio:5.2f}x  (target <= {target}x) {verdict}"
+    )
+
+
+def bench_startup(work: Path) -> None:
+    typer_import = median_seconds([sys.executable, "-c", "import typer"], work)
+    dreamq_help = median_seconds([str(BIN / "dreamq"), "--help"], work)
+    report("dreamq --help vs python -c 'import typer'", dreamq_help, typer_import, 1.15)
+
+
+def bench_generate(work: Path) -> None:
+    out = work / "guide.md"
+
+    def run_generate() -> None:
+        out.unlink(missing_ok=True)
+        subprocess.run(
+            [str(BIN / "dreamq"), "generate", "--domain", "pizza-delivery", "-o", str(out)],
+            check=True,
+            capture_output=True,
+        )
+
+    generate_s = best_of(run_generate)
+    cookiecutter = shutil.which("cookiecutter", path=str(BIN)) or shutil.which("cookiecutter")
+    if cookiecutter is None:
+        print(
+            f"dreamq generate: {generate_s * 1000:.1f} ms (cookiecutter not installed: pip install cookiecutter)"
+        )
+        return
+    template = work / "cc-template"
+    (template / "{{cookiecutter.name}}").mkdir(parents=True, exist_ok=True)
+    (template / "cookiecutter.json").write_text(
+        json.dumps({"name": "demo", "product": "pizza delivery", "company": "Acme"})
+    )
+    for i in range(3):
+        (template / "{{cookiecutter.name}}" / f"file{i}.md").write_text(
+            "# {{ cookiecutter.company }}\nWhat could {{ cookiecutter.product }} do?\n" * 20
+        )
+
+    def run_cookiecutter() -> None:
+        target = work / "cc-out"
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run(
+            [cookiecutter, "--no-input", "-o", str(target), str(template)],
+            check=True,
+            capture_output=True,
+        )
+
+    cc_s = best_of(run_cookiecutter)
+    report("dreamq generate -o guide.md vs cookiecutter --no-input", generate_s, cc_s, 0.6)
+
+
+def make_bank(n: int, directory: Path) -> tuple[Path, Path, str]:
+    """A bank of n questions, a study drawing from it, and the same data as JSON text."""
+    questions = [
+        {
+            "id": f"q{i:05d}",
+            "text": f"What is question {i} about {{{{ product }}}} at {{{{ company }}}}?",
+            "probes": [f"Tell us more about {i}.", "What happened next?"],
+            "minutes": 1 + i % 7,
+            "priority": "core" if i % 50 == 0 else "optional",
+            "tags": ["use", f"t{i % 10}"],
+            "translations": {
+                "zh-Hant": {
+                    "text": f"第{i}題：{{{{ product }}}}？",
+                    "probes": ["多說一點。", "然後呢？"],
+                },
+                "zh-Hans": {
+                    "text": f"第{i}题：{{{{ product }}}}？",
+                    "probes": ["多说一点。", "然后呢？"],
+                },
+            },
+        }
+        for i in range(n)
+    ]
+    bank = {
+        "kind": "bank",
+        "format": 1,
+        "id": "big",
+        "category": "curiosity",
+        "title": "Big bank",
+        "questions": questions,
+    }
+    bank_path = directory / f"big-{n}.yaml"
+    bank_path.write_text(
+        yaml.safe_dump(bank, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    study = {
+        "kind": "study",
+        "format": 1,
+        "id": "big-study",
+        "title": "Big",
+        "minutes": 90,
+        "domain": "pizza-delivery",
+        "sections": [
+            {"id": f"s{i}", "title": f"Section {i}", "minutes": 15, "banks": ["big"]}
+            for i in range(6)
+        ],
+    }
+    study_path = directory / f"study-{n}.yaml"
+    study_path.write_text(yaml.safe_dump(study, sort_keys=False), encoding="utf-8")
+    return bank_path, study_path, json.dumps(bank, ensure_ascii=False)
+
+
+def bench_scale(work: Path) -> None:
+    from dreamq.banks import load_bank
+    from dreamq.catalog import load_catalog
+    from dreamq.planner import plan_session
+    from dreamq.render import guide_data, render_guide
+    from dreamq.studies import load_study
+
+    catalog = load_catalog()
+    domain = catalog.domain("pizza-delivery")
+    results = {}
+    for n in (1_000, 10_000):
+        bank_path, study_path, as_json = make_bank(n, work)
+        study = load_study(study_path)
+
+        def pipeline(bank_path=bank_path, study=study) -> None:
+            bank = load_bank(bank_path)
+            banks = dict(catalog.banks, big=bank)
+            plan = plan_session(study, banks, seed=1)
+            render_guide(guide_data(plan, banks, domain, date=dt.date(2026, 1, 1)))
+
+        def parse_json(as_json=as_json) -> None:
+            json.loads(as_json)
+
+        runs = 3 if n >= 10_000 else RUNS
+        gc.collect()
+        results[n] = (best_of(pipeline, runs), best_of(parse_json, runs))
+        size = bank_path.stat().st_size
+        print(
+            f"  {n:>6} questions ({size / 1e6:.1f} MB YAML): load+plan+render {results[n][0] * 1000:.1f} ms, json.loads {results[n][1] * 1000:.1f} ms"
+        )
+    pipeline_10k, json_10k = results[10_000]
+    report("10,000 questions: load+plan+render vs json.loads", pipeline_10k, json_10k, 15)
+    report("scaling: 10,000 vs 1,000 questions", results[10_000][0], results[1_000][0], 11)
+
+
+def main() -> None:
+    print(
+        f"dreamq benchmarks on Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median/best of {RUNS} runs"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        bench_startup(work)
+        bench_generate(work)
+        bench_scale(work)
+
+
+if __name__ == "__main__":
+    main()
