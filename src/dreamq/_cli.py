@@ -292,7 +292,7 @@ def banks_show(
     with _reporting():
         from .catalog import load_catalog
 
-        bank = load_catalog(bank_dir or ()).bank(bank_id)
+        bank = load_catalog(bank_dir or (), lazy=True).bank(bank_id)
         language = lang or bank.language
         out = [
             f"{bank.id}: {bank.pick(bank.title, language)}",
@@ -353,7 +353,7 @@ def domains_show(
     with _reporting():
         from .catalog import load_catalog
 
-        domain = load_catalog(bank_dir or ()).domain(domain_ref)
+        domain = load_catalog(bank_dir or (), lazy=True).domain(domain_ref)
         out = [
             f"{domain.id}: {domain.pick(domain.title, 'en')}",
             f"  file: {domain.path} ({domain.origin})",

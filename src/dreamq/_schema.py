@@ -36,14 +36,27 @@ class Checker:
         )
 
 
-def _where(path: str) -> str:
-    return f"{path}: " if path else ""
+# A path is built as nested pairs (parent, step) and spelled out only when a
+# problem is reported: most values have none, and formatting is the costly part.
+SchemaPath = Any
+
+
+def _spell(path: SchemaPath) -> str:
+    parts: list[str] = []
+    while path:
+        path, step = path
+        parts.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+    return "".join(reversed(parts)).lstrip(".")
+
+
+def _where(path: SchemaPath) -> str:
+    return f"{_spell(path)}: " if path else ""
 
 
 class Type:
     description: str = ""
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         raise NotImplementedError
 
     def json_schema(self) -> dict[str, Any]:
@@ -55,7 +68,7 @@ class Type:
         return schema
 
 
-def _wrong_type(expected: str, value: Any, mark: Any, path: str, out: Checker) -> None:
+def _wrong_type(expected: str, value: Any, mark: Any, path: SchemaPath, out: Checker) -> None:
     got = type_word(value)
     mark = as_mark(mark)
     if (
@@ -86,7 +99,7 @@ class Text(Type):
     def __post_init__(self) -> None:
         self._regex = re.compile(self.pattern) if self.pattern else None
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, str):
             _wrong_type("text", value, mark, path, out)
             return False
@@ -118,7 +131,7 @@ class Int(Type):
     minimum: int = 0
     maximum: int = 1_000_000
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if isinstance(value, bool) or not isinstance(value, int):
             _wrong_type("a whole number", value, mark, path, out)
             return False
@@ -140,7 +153,7 @@ class Choice(Type):
     choices: tuple[Any, ...] = ()
     description: str = ""
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if value in self.choices and type(value) is type(self.choices[0]):
             return True
         mark = as_mark(mark)
@@ -162,7 +175,7 @@ class ListOf(Type):
     max_items: int = 100_000
     unique: bool = False
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, list):
             _wrong_type("a list", value, mark, path, out)
             return False
@@ -177,7 +190,7 @@ class ListOf(Type):
         ok = True
         seen: dict[Any, int] = {}
         for i, (item, item_mark) in enumerate(zip(value, marks, strict=True)):
-            ok = self.item.check(item, item_mark, f"{path}[{i}]", out) and ok
+            ok = self.item.check(item, item_mark, (path, i), out) and ok
             if self.unique and isinstance(item, str):
                 if item in seen:
                     out.add(f'{_where(path)}"{item}" is listed twice', item_mark)
@@ -206,7 +219,7 @@ class Record(Type):
     description: str = ""
     name: str = "mapping"
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, dict):
             _wrong_type(f"a mapping ({self.name})", value, mark, path, out)
             return False
@@ -226,8 +239,10 @@ class Record(Type):
                 )
                 ok = False
                 continue
-            sub = f"{path}.{key}" if path else str(key)
-            ok = spec.type.check(item, raw_value_mark(value_marks, key, mark), sub, out) and ok
+            ok = (
+                spec.type.check(item, raw_value_mark(value_marks, key, mark), (path, key), out)
+                and ok
+            )
         for key, spec in self.fields.items():
             if spec.required and key not in value:
                 out.add(f'{_where(path)}missing required key "{key}" in {self.name}', mark)
@@ -257,7 +272,7 @@ class MapOf(Type):
     def __post_init__(self) -> None:
         self._regex = re.compile(self.key_pattern)
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, dict):
             _wrong_type("a mapping", value, mark, path, out)
             return False
@@ -269,8 +284,7 @@ class MapOf(Type):
                 out.add(f'{_where(path)}"{key}" is not valid: {self.key_hint}', key_marks.get(key))
                 ok = False
                 continue
-            sub = f"{path}.{key}" if path else key
-            ok = self.value.check(item, dict.get(value_marks, key, mark), sub, out) and ok
+            ok = self.value.check(item, dict.get(value_marks, key, mark), (path, key), out) and ok
         return ok
 
     def json_schema(self) -> dict[str, Any]:
@@ -290,7 +304,7 @@ class EitherOf(Type):
     options: tuple[Type, ...] = ()
     description: str = ""
 
-    def check(self, value: Any, mark: Any, path: str, out: Checker) -> bool:
+    def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         for option in self.options:
             if isinstance(option, ListOf) and isinstance(value, list):
                 return option.check(value, mark, path, out)

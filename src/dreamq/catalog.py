@@ -8,7 +8,7 @@ kind and id as an earlier one overrides it, and the guide says so.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,9 +55,9 @@ class Override:
 class Catalog:
     """Everything found on the search path, by id."""
 
-    banks: dict[str, Bank] = field(default_factory=dict)
-    domains: dict[str, Domain] = field(default_factory=dict)
-    studies: dict[str, Study] = field(default_factory=dict)
+    banks: MutableMapping[str, Bank] = field(default_factory=dict)
+    domains: MutableMapping[str, Domain] = field(default_factory=dict)
+    studies: MutableMapping[str, Study] = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
 
     def bank(self, bank_id: str) -> Bank:
@@ -157,10 +157,12 @@ def search_layers(
     return layers
 
 
-def load_layers(layers: Sequence[tuple[Sequence[Path], str]]) -> tuple[Catalog, list[Problem]]:
+def load_layers(
+    layers: Sequence[tuple[Sequence[Path], str]], catalog: Catalog | None = None
+) -> tuple[Catalog, list[Problem]]:
     """Load layers of directories into one catalog, later layers overriding
     earlier ones; returns every problem found instead of stopping at the first."""
-    catalog = Catalog()
+    catalog = Catalog() if catalog is None else catalog
     problems: list[Problem] = []
     for directories, origin in layers:
         defined_here: dict[tuple[str, str], Path] = {}
@@ -187,9 +189,59 @@ def load_layers(layers: Sequence[tuple[Sequence[Path], str]]) -> tuple[Catalog, 
                 defined_here[key] = path
                 table = _table(catalog, kind)
                 if item.id in table:
-                    catalog.overrides.append(Override(kind, item.id, path, table[item.id].path))
+                    catalog.overrides.append(
+                        Override(kind, item.id, path, _path_of(table, item.id))
+                    )
                 table[item.id] = item
     return catalog, problems
+
+
+def _path_of(table: Mapping[str, Bank | Domain | Study], item_id: str) -> Path:
+    if isinstance(table, _Bundled):
+        return table.path_of(item_id)
+    return table[item_id].path
+
+
+class _Bundled(MutableMapping):  # type: ignore[type-arg]
+    """Bundled files by id, each read the first time it is asked for, so that
+    ``generate`` reads the dozen files a guide needs, not every bundled one.
+    A bundled file is named after its id (tests/test_bundled.py checks).
+    Team files set on top of it take precedence."""
+
+    def __init__(self, kind: str, directory: Path):
+        self.kind = kind
+        self.paths = {p.stem: p for p in yaml_files(directory)} if directory.is_dir() else {}
+        self.loaded: dict[str, Bank | Domain | Study] = {}
+        self.overlay: dict[str, Bank | Domain | Study] = {}
+
+    def __getitem__(self, key: str) -> Bank | Domain | Study:
+        if key in self.overlay:
+            return self.overlay[key]
+        if key not in self.loaded:
+            path = self.paths[key]
+            item = _load_one(path, self.kind, "bundled")
+            if item.id != key:
+                raise DreamqError(
+                    Problem(f'bundled file holds id "{item.id}", not "{key}"', display_path(path))
+                )
+            self.loaded[key] = item
+        return self.loaded[key]
+
+    def __setitem__(self, key: str, value: Bank | Domain | Study) -> None:
+        self.overlay[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.overlay[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.overlay
+        yield from (k for k in self.paths if k not in self.overlay)
+
+    def __len__(self) -> int:
+        return len(self.overlay.keys() | self.paths.keys())
+
+    def path_of(self, key: str) -> Path:
+        return self.overlay[key].path if key in self.overlay else self.paths[key]
 
 
 def load_catalog(
@@ -197,17 +249,30 @@ def load_catalog(
     *,
     environ: Mapping[str, str] | None = None,
     include_bundled: bool = True,
+    lazy: bool = False,
 ) -> Catalog:
     """Load every bank, domain and study on the search path.
 
-    Raises :class:`~dreamq.errors.DreamqError` listing every problem in every
-    file (not only the first), or naming a directory that does not exist.
+    With ``lazy``, bundled files are read only when first used (team files
+    are always read, since any of them may override a bundled one).  Raises
+    :class:`~dreamq.errors.DreamqError` listing every problem in every file
+    read (not only the first), or naming a directory that does not exist.
     """
-    catalog, problems = load_layers(search_layers(bank_dirs, environ, include_bundled))
+    if lazy and include_bundled:
+        root = bundled_root()
+        catalog = Catalog(
+            banks=_Bundled("bank", root / "question_banks"),
+            domains=_Bundled("domain", root / "domains"),
+            studies=_Bundled("study", root / "studies"),
+        )
+        layers = search_layers(bank_dirs, environ, include_bundled=False)
+        catalog, problems = load_layers(layers, catalog)
+    else:
+        catalog, problems = load_layers(search_layers(bank_dirs, environ, include_bundled))
     if problems:
         raise DreamqError(problems)
     return catalog
 
 
-def _table(catalog: Catalog, kind: str) -> dict:  # type: ignore[type-arg]
+def _table(catalog: Catalog, kind: str) -> MutableMapping:  # type: ignore[type-arg]
     return {"bank": catalog.banks, "domain": catalog.domains, "study": catalog.studies}[kind]

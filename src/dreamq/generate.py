@@ -49,7 +49,7 @@ def generate(
     """
     from .errors import DreamqError, Problem
 
-    catalog = load_catalog(bank_dirs, environ=environ)
+    catalog = load_catalog(bank_dirs, environ=environ, lazy=True)
     the_study = catalog.study(study)
     domain_ref = domain or the_study.domain
     if domain_ref is None:
