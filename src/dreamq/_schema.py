@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ._yamlload import YList, YMap, as_mark, type_word
@@ -88,16 +87,21 @@ def _wrong_type(expected: str, value: Any, mark: Any, path: SchemaPath, out: Che
         out.add(f"{_where(path)}expected {expected}, got {got}", mark)
 
 
-@dataclass
 class Text(Type):
-    description: str = ""
-    pattern: str | None = None
-    pattern_hint: str = ""
-    max_length: int = 10_000
-    min_length: int = 1
-
-    def __post_init__(self) -> None:
-        self._regex = re.compile(self.pattern) if self.pattern else None
+    def __init__(
+        self,
+        description: str = "",
+        pattern: str | None = None,
+        pattern_hint: str = "",
+        max_length: int = 10_000,
+        min_length: int = 1,
+    ):
+        self.description = description
+        self.pattern = pattern
+        self.pattern_hint = pattern_hint
+        self.max_length = max_length
+        self.min_length = min_length
+        self._regex = re.compile(pattern) if pattern else None
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, str):
@@ -125,11 +129,11 @@ class Text(Type):
         return self._with_description(schema)
 
 
-@dataclass
 class Int(Type):
-    description: str = ""
-    minimum: int = 0
-    maximum: int = 1_000_000
+    def __init__(self, description: str = "", minimum: int = 0, maximum: int = 1_000_000):
+        self.description = description
+        self.minimum = minimum
+        self.maximum = maximum
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -148,10 +152,10 @@ class Int(Type):
         )
 
 
-@dataclass
 class Choice(Type):
-    choices: tuple[Any, ...] = ()
-    description: str = ""
+    def __init__(self, choices: tuple[Any, ...], description: str = ""):
+        self.choices = choices
+        self.description = description
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if value in self.choices and type(value) is type(self.choices[0]):
@@ -167,13 +171,20 @@ class Choice(Type):
         return self._with_description({"enum": list(self.choices)})
 
 
-@dataclass
 class ListOf(Type):
-    item: Type
-    description: str = ""
-    min_items: int = 0
-    max_items: int = 100_000
-    unique: bool = False
+    def __init__(
+        self,
+        item: Type,
+        description: str = "",
+        min_items: int = 0,
+        max_items: int = 100_000,
+        unique: bool = False,
+    ):
+        self.item = item
+        self.description = description
+        self.min_items = min_items
+        self.max_items = max_items
+        self.unique = unique
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, list):
@@ -207,17 +218,17 @@ class ListOf(Type):
         return self._with_description(schema)
 
 
-@dataclass
 class Field:
-    type: Type
-    required: bool = False
+    def __init__(self, type: Type, required: bool = False):
+        self.type = type
+        self.required = required
 
 
-@dataclass
 class Record(Type):
-    fields: Mapping[str, Field] = field(default_factory=dict)
-    description: str = ""
-    name: str = "mapping"
+    def __init__(self, fields: Mapping[str, Field], description: str = "", name: str = "mapping"):
+        self.fields = fields
+        self.description = description
+        self.name = name
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, dict):
@@ -260,17 +271,17 @@ class Record(Type):
         )
 
 
-@dataclass
 class MapOf(Type):
     """A mapping whose keys follow a pattern (language tags, variable names)."""
 
-    value: Type
-    key_pattern: str = ".*"
-    key_hint: str = ""
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        self._regex = re.compile(self.key_pattern)
+    def __init__(
+        self, value: Type, key_pattern: str = ".*", key_hint: str = "", description: str = ""
+    ):
+        self.value = value
+        self.key_pattern = key_pattern
+        self.key_hint = key_hint
+        self.description = description
+        self._regex = re.compile(key_pattern)
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, dict):
@@ -297,12 +308,12 @@ class MapOf(Type):
         )
 
 
-@dataclass
 class EitherOf(Type):
     """A value of the first type whose shape fits (text, or a list of text)."""
 
-    options: tuple[Type, ...] = ()
-    description: str = ""
+    def __init__(self, options: tuple[Type, ...], description: str = ""):
+        self.options = options
+        self.description = description
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         for option in self.options:

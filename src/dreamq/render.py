@@ -269,7 +269,37 @@ def _template_environment(template_dir: Path | None) -> Any:
     )
     env.globals.clear()
     env.globals["range"] = range  # the sandbox caps range() at 100,000 items
+    env.bytecode_cache = _bytecode_cache()
     return env
+
+
+CACHE_ENV = "DREAMQ_CACHE_DIR"
+
+
+def _bytecode_cache() -> Any:
+    """Compiled templates kept in the user's cache directory: compiling the
+    guide template costs more than rendering it.  ``DREAMQ_CACHE_DIR=off``
+    turns the cache off; an unwritable directory is skipped silently."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    setting = os.environ.get(CACHE_ENV, "")
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        base = Path(setting)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "dreamq"
+    directory = base / "templates"
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    if not os.access(directory, os.W_OK):
+        return None
+    return FileSystemBytecodeCache(str(directory))
 
 
 def render_guide(
