@@ -70,7 +70,9 @@ class Type:
 def _wrong_type(expected: str, value: Any, mark: Any, path: SchemaPath, out: Checker) -> None:
     got = type_word(value)
     mark = as_mark(mark)
-    if (
+    if value is None and expected.startswith("text") and (mark is None or not mark.raw):
+        out.add(f"{_where(path)}is empty", mark, hint="write the text after the colon")
+    elif (
         mark is not None
         and mark.raw is not None
         and not mark.quoted
@@ -161,6 +163,13 @@ class Choice(Type):
         if value in self.choices and type(value) is type(self.choices[0]):
             return True
         mark = as_mark(mark)
+        if isinstance(value, str) and value in [str(c) for c in self.choices]:
+            out.add(
+                f'{_where(path)}"{value}" is text here',
+                mark,
+                hint=f"write it without quotes: {value}",
+            )
+            return False
         shown = mark.raw if mark is not None and mark.raw is not None else value
         options = ", ".join(str(c) for c in self.choices)
         extra = did_you_mean(str(shown), [str(c) for c in self.choices])

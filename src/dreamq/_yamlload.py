@@ -384,6 +384,8 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
                         f"a key must be plain text, but this key is {'a mapping' if is_map else 'a list'}",
                         filename,
                         *_line_col(event),
+                        hint='a value that starts with "{" or "[" must be in quotes, '
+                        'e.g. text: "{{ product }} ..."',
                     )
                 )
             stack.append((container, key, key_event))

@@ -87,6 +87,10 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
     bank_id = data["id"]
     language = data.get("language", "en")
     check_translated_lists(data, ("moderator_notes", "stance", "script"), "bank", checker)
+    for key in ("moderator_notes", "stance", "script"):
+        for lang, items in localized(data, key, language, default=()).items():
+            for item in items:
+                _scan(item, f"bank {key}", lang, data, key, checker)
     questions: list[Question] = []
     seen: dict[str, int] = {}
     events = list.__iter__(data["questions"].item_marks)  # raw events: no Mark unless needed
@@ -160,6 +164,6 @@ def _scan(text: str, where: str, lang: str, q: YMap, key: str, checker: Checker)
         checker.add(
             f"{where} ({lang}): {exc}",
             shown,
-            hint="question texts may only use {{ variable }}; put literal braces in quotes",
+            hint="question texts may only use {{ variable }}; for literal braces write {{ '{{' }}",
         )
         return frozenset()

@@ -49,6 +49,7 @@ class Override:
     id: str
     path: Path
     replaced: Path
+    replaced_origin: str
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Catalog:
 
     def domain(self, ref: str) -> Domain:
         """A domain by id, or from a file when ``ref`` is a path."""
-        if _looks_like_path(ref):
+        if looks_like_path(ref):
             return _load_one(Path(ref), "domain", "file")  # type: ignore[return-value]
         try:
             return self.domains[ref]
@@ -80,7 +81,7 @@ class Catalog:
     def study(self, ref: str | None = None) -> Study:
         """A study by id or path; the bundled default when ``ref`` is None."""
         ref = ref or DEFAULT_STUDY
-        if _looks_like_path(ref):
+        if looks_like_path(ref):
             return _load_one(Path(ref), "study", "file")  # type: ignore[return-value]
         try:
             return self.studies[ref]
@@ -89,15 +90,8 @@ class Catalog:
                 "study", ref, self.studies, "pass a study file path, or one of these ids"
             ) from None
 
-    def replaced(self, kind: str, item_id: str) -> Path | None:
-        """The file that ``kind``/``item_id`` overrides, if any."""
-        for o in self.overrides:
-            if o.kind == kind and o.id == item_id:
-                return o.replaced
-        return None
 
-
-def _looks_like_path(ref: str) -> bool:
+def looks_like_path(ref: str) -> bool:
     return ref.endswith(YAML_SUFFIXES) or "/" in ref or os.sep in ref
 
 
@@ -189,17 +183,20 @@ def load_layers(
                 defined_here[key] = path
                 table = _table(catalog, kind)
                 if item.id in table:
+                    replaced, replaced_origin = _source_of(table, item.id)
                     catalog.overrides.append(
-                        Override(kind, item.id, path, _path_of(table, item.id))
+                        Override(kind, item.id, path, replaced, replaced_origin)
                     )
                 table[item.id] = item
     return catalog, problems
 
 
-def _path_of(table: Mapping[str, Bank | Domain | Study], item_id: str) -> Path:
-    if isinstance(table, _Bundled):
-        return table.path_of(item_id)
-    return table[item_id].path
+def _source_of(table: Mapping[str, Bank | Domain | Study], item_id: str) -> tuple[Path, str]:
+    """Path and origin of the item a later file overrides (without reading a lazy bundled file)."""
+    if isinstance(table, _Bundled) and item_id not in table.overlay:
+        return table.paths[item_id], "bundled"
+    item = table[item_id]
+    return item.path, item.origin
 
 
 class _Bundled(MutableMapping):  # type: ignore[type-arg]
@@ -239,9 +236,6 @@ class _Bundled(MutableMapping):  # type: ignore[type-arg]
 
     def __len__(self) -> int:
         return len(self.overlay.keys() | self.paths.keys())
-
-    def path_of(self, key: str) -> Path:
-        return self.overlay[key].path if key in self.overlay else self.paths[key]
 
 
 def load_catalog(

@@ -111,6 +111,8 @@ def _scan_with_jinja(text: str) -> frozenset[str]:
 def _describe(node_type: str) -> str:
     words = {
         "Getattr": "attribute access (.name)",
+        "Getitem": "an index other than a whole number such as [0]",
+        "Neg": "a negative index",
         "Call": "a function call",
         "For": "a {% for %} loop",
         "If": "an {% if %} block",

@@ -59,6 +59,8 @@ def generate(
                 hint="pass --domain ID (see `dreamq domains list`)",
             )
         )
+    if domain is None and the_study.origin != "bundled":
+        domain_ref = _beside(the_study.path, domain_ref)
     the_domain = catalog.domain(domain_ref)
     plan = plan_session(the_study, catalog.banks, minutes=minutes, seed=seed)
     data = guide_data(
@@ -71,3 +73,12 @@ def generate(
     )
     text = render_guide(data, fmt=fmt, template_dir=template_dir)
     return Guide(text=text, plan=plan, data=data)
+
+
+def _beside(study_path: Path, ref: str) -> str:
+    """A study's ``domain:`` file path is relative to the study file, not the working directory."""
+    from .catalog import looks_like_path
+
+    if looks_like_path(ref) and not Path(ref).is_absolute():
+        return str(study_path.parent / ref)
+    return ref

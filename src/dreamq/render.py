@@ -59,7 +59,10 @@ class _Filler:
     ) -> str:
         from .fill import scan
 
-        needed = used if used is not None else scan(text)
+        try:
+            needed = used if used is not None else scan(text)
+        except TemplateTextError as exc:
+            raise DreamqError(Problem(f"{where}: {exc}", display_path(path), line)) from None
         missing = sorted(needed - self.variables.keys())
         if missing:
             raise DreamqError(
@@ -111,7 +114,7 @@ def guide_data(
     lang = language or study.language
     filler = _Filler(domain, lang)
     date = date or _dt.date.today()
-    replaced = {(o.kind, o.id): o.replaced for o in overrides}
+    replaced = {(o.kind, o.id): _provenance(o.replaced, o.replaced_origin) for o in overrides}
     number = 0
     sections = []
     used_banks: dict[str, Bank] = {}
@@ -176,7 +179,7 @@ def guide_data(
             "replaces": None,
         }
         if ("bank", b.id) in replaced:
-            row["replaces"] = _provenance(replaced[("bank", b.id)], "bundled")
+            row["replaces"] = replaced[("bank", b.id)]
         bank_rows.append(row)
     return {
         "title": study.pick(study.title, lang),
@@ -186,7 +189,7 @@ def guide_data(
             "id": domain.id,
             "title": domain.pick(domain.title, lang),
             "provenance": _provenance(domain.path, domain.origin),
-            "values": filler.variables,
+            "variables": filler.variables,
         },
         "minutes": plan.minutes,
         "language": lang,
@@ -218,19 +221,22 @@ def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
     """Fixed words of the guide (headings, "Probes", "Notes") in ``language``."""
     from ._yamlload import load_yaml_file
 
-    labels: dict[str, str] = {}
+    files = []
     for directory in (bundled_templates(), template_dir):
-        if directory is None:
-            continue
-        path = directory / "labels.yaml"
-        if not path.is_file():
+        path = directory / "labels.yaml" if directory is not None else None
+        if path is None or not path.is_file():
             continue
         data = load_yaml_file(path) or {}
         if not isinstance(data, dict):
             raise DreamqError(
                 Problem("expected a mapping of language → labels", display_path(path), 1)
             )
-        for lang in ("en", language):
+        files.append((path, data))
+    labels: dict[str, str] = {}
+    # English first as the fallback, then the guide's language: a template's
+    # English label never hides a bundled translation.
+    for lang in dict.fromkeys(("en", language)):
+        for path, data in files:
             block = data.get(lang) or {}
             if not isinstance(block, dict) or not all(isinstance(v, str) for v in block.values()):
                 raise DreamqError(
@@ -242,7 +248,7 @@ def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
 
 def _template_environment(template_dir: Path | None) -> Any:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
     class ConfinedLoader(FileSystemLoader):
         """Refuses templates that resolve (through links) outside their directory."""
@@ -268,7 +274,7 @@ def _template_environment(template_dir: Path | None) -> Any:
         lstrip_blocks=True,
     )
     env.globals.clear()
-    env.globals["range"] = range  # the sandbox caps range() at 100,000 items
+    env.globals["range"] = safe_range  # range() capped at 100,000 items
     env.bytecode_cache = _bytecode_cache()
     return env
 

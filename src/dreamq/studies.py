@@ -90,6 +90,13 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
                 title[lang] = block["title"]
             if "notes" in block:
                 notes[lang] = tuple(block["notes"])
+                if len(block["notes"]) != len(notes[language]):
+                    checker.add(
+                        f"translations.{lang}.sections.{sid}.notes has {len(block['notes'])} "
+                        f"item(s) but the section's notes have {len(notes[language])}",
+                        block.value_marks.get("notes"),
+                        hint="translate every item, in the same order",
+                    )
         sections.append(
             Section(
                 id=sid,

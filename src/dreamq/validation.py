@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .banks import Bank
 from .catalog import Catalog, load_layers, search_layers
+from .domains import Domain
 from .errors import DreamqError, Problem, display_path
+from .fill import TemplateTextError, render_text, scan
 
 
 @dataclass
@@ -81,30 +84,64 @@ def _check_studies(checked: Catalog, reference: Catalog) -> list[Problem]:
     return problems
 
 
-def _check_variables(checked: Catalog, domains: Mapping[str, object]) -> list[Problem]:
+def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Problem]:
+    """Render every text of every checked bank for every domain and language
+    it has: a variable a domain lacks, or an index past the end of a list,
+    is found here rather than in the middle of a session's preparation."""
     problems: list[Problem] = []
-    names = {}
-    for domain in domains.values():
-        per_lang = {}
-        for lang in domain.languages:  # type: ignore[attr-defined]
-            per_lang[lang] = set(domain.variables(lang))  # type: ignore[attr-defined]
-        names[domain.id] = (domain, per_lang)  # type: ignore[attr-defined]
+    variables = {
+        (domain.id, lang): domain.variables(lang)
+        for domain in domains.values()
+        for lang in domain.languages
+    }
     for bank in checked.banks.values():
-        for q in bank.questions:
-            for variable in sorted(q.variables):
-                lacking = [
-                    display_path(domain.path)
-                    for domain, per_lang in names.values()
-                    if any(variable not in per_lang.get(lang, {variable}) for lang in q.languages)
-                ]
-                if lacking:
+        lacking: dict[tuple[str, int | None, str], list[str]] = {}
+        for where, line, lang, text in _texts(bank):
+            used = scan(text)
+            for domain in domains.values():
+                values = variables.get((domain.id, lang))
+                if values is None:
+                    continue
+                missing = sorted(used - values.keys())
+                for name in missing:
+                    shown = display_path(domain.path)
+                    found = lacking.setdefault((where, line, name), [])
+                    if shown not in found:
+                        found.append(shown)
+                if missing:
+                    continue
+                try:
+                    render_text(text, values)
+                except TemplateTextError as exc:
                     problems.append(
                         Problem(
-                            f'question "{q.ref}" uses {{{{ {variable} }}}}, which '
-                            f"{', '.join(lacking)} do(es) not define",
+                            f"{where} ({lang}) with domain {domain.id}: {exc}",
                             display_path(bank.path),
-                            q.line,
-                            hint=f"add {variable} to those domains' values, or reword the question",
+                            line,
                         )
                     )
+        for (where, line, name), files in lacking.items():
+            problems.append(
+                Problem(
+                    f"{where} uses {{{{ {name} }}}}, which {', '.join(files)} "
+                    f"do{'es' if len(files) == 1 else ''} not define",
+                    display_path(bank.path),
+                    line,
+                    hint=f"add {name} to the domain's values, or reword the text",
+                )
+            )
     return problems
+
+
+def _texts(bank: Bank) -> Iterator[tuple[str, int | None, str, str]]:
+    """(where, line, language, text) for every template text in a bank."""
+    for q in bank.questions:
+        for lang, text in q.text.items():
+            yield f'question "{q.ref}"', q.line, lang, text
+        for lang, probes in q.probes.items():
+            for probe in probes:
+                yield f'question "{q.ref}" probe', q.line, lang, probe
+    for key in ("moderator_notes", "stance", "script"):
+        for lang, items in getattr(bank, key).items():
+            for item in items:
+                yield f'bank "{bank.id}" {key}', None, lang, item
