@@ -124,5 +124,5 @@ def capped(problems: list[Problem]) -> list[Problem]:
     first = problems[0]
     return [
         *problems[:MAX_PROBLEMS_PER_FILE],
-        Problem(f"... and {rest} more problem(s) in this file", first.file),
+        Problem(f"... and {rest} more problem(s) in this file", first.file, more=rest),
     ]

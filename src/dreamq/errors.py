@@ -36,6 +36,8 @@ class Problem:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
+    #: On the line that stands for problems not listed: how many there are.
+    more: int = 0
 
     def where(self) -> str:
         if self.file is None:

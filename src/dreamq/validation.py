@@ -32,7 +32,8 @@ class Report:
         )
         if self.ok:
             return f"ok: {counts}"
-        return f"{len(self.problems)} problem(s) in {counts}"
+        total = sum(p.more or 1 for p in self.problems)
+        return f"{total} problem(s) in {counts}"
 
 
 def validate(
