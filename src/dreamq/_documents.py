@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ._schema import Checker
-from ._yamlload import DEFAULT_LIMITS, Limits, Mark, YMap, load_yaml_file
+from ._yamlload import DEFAULT_LIMITS, Limits, Mark, YMap, load_yaml, read_text
 from .errors import DreamqError, Problem, display_path
 
 KINDS = ("bank", "domain", "study")
@@ -16,16 +16,22 @@ KINDS = ("bank", "domain", "study")
 def read_document(
     path: Path, expected: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[str, YMap, Checker]:
-    """Load ``path`` and check it against the format its ``kind`` names.
+    """Load ``path`` and check it against the format its ``kind`` names."""
+    return parse_document(read_text(path, limits), display_path(path), expected, limits)
+
+
+def parse_document(
+    text: str, filename: str, expected: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str, YMap, Checker]:
+    """Parse one dreamq file's text and check it against the format its ``kind`` names.
 
     Returns the kind, the located data and a :class:`Checker` the caller adds
-    its own (semantic) problems to.  Raises :class:`DreamqError` when the file
-    cannot be read or does not fit its format.
+    its own (semantic) problems to.  Raises :class:`DreamqError` when the text
+    is not YAML or does not fit its format.
     """
     from ._formats import SPECS
 
-    filename = display_path(path)
-    data = load_yaml_file(path, limits)
+    data = load_yaml(text, filename, limits)
     checker = Checker(filename)
     if data is None:
         raise DreamqError(

@@ -121,8 +121,8 @@ class YList(list):
         return mark_of_event(self._event)
 
 
-def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read a UTF-8 text file within the size limit, with clear errors."""
+def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Read a file within the size limit, with clear errors."""
     shown = display_path(path)
     try:
         if path.is_dir():
@@ -152,21 +152,30 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
         raise DreamqError(
             Problem(f"file is larger than {limits.max_bytes:,} bytes", shown, hint="split it")
         )
+    return data
+
+
+def decode(data: bytes, filename: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or an error naming the first bad byte."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DreamqError(
             Problem(
                 "file is not valid UTF-8",
-                shown,
+                filename,
                 line,
                 column,
                 hint="save it as UTF-8 in your editor",
             )
         ) from None
-    return text
+
+
+def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """Read a UTF-8 text file within the size limit, with clear errors."""
+    return decode(read_bytes(path, limits), display_path(path))
 
 
 def load_yaml_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:

@@ -12,14 +12,15 @@ from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._documents import read_document
-from .banks import Bank, bank_from_data
-from .domains import Domain, domain_from_data
+from ._loader import load_file
+from .banks import Bank
+from .domains import Domain
 from .errors import DreamqError, Problem, display_path, unknown_id_error
-from .studies import DEFAULT_STUDY, Study, study_from_data
+from .studies import DEFAULT_STUDY, Study
 
 BANK_PATH_ENV = "DREAMQ_BANK_PATH"
 YAML_SUFFIXES = (".yaml", ".yml")
+_KIND = {Bank: "bank", Domain: "domain", Study: "study"}
 
 
 def bundled_root() -> Path:
@@ -96,16 +97,7 @@ def looks_like_path(ref: str) -> bool:
 
 
 def _load_one(path: Path, expected: str, origin: str) -> Bank | Domain | Study:
-    kind, data, checker = read_document(path, expected=expected)
-    return _build(kind, data, path, checker, origin)
-
-
-def _build(kind, data, path, checker, origin):  # type: ignore[no-untyped-def]
-    if kind == "bank":
-        return bank_from_data(data, path, checker, origin)
-    if kind == "domain":
-        return domain_from_data(data, path, checker, origin)
-    return study_from_data(data, path, checker, origin)
+    return load_file(path, expected, origin)
 
 
 def team_dirs(
@@ -164,11 +156,11 @@ def load_layers(
             files = yaml_files(directory) if directory.is_dir() else [directory]
             for path in files:
                 try:
-                    kind, data, checker = read_document(path)
-                    item = _build(kind, data, path, checker, origin)
+                    item = load_file(path, origin=origin)
                 except DreamqError as exc:
                     problems.extend(exc.problems)
                     continue
+                kind = _KIND[type(item)]
                 key = (kind, item.id)
                 if key in defined_here:
                     problems.append(

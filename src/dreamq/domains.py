@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._documents import capped, localized, mark_of, read_document
+from ._documents import capped, localized, mark_of
 from ._schema import Checker
 from ._yamlload import YMap
 from .errors import DreamqError, Problem, display_path
@@ -60,9 +60,9 @@ class Domain:
 
 def load_domain(path: str | Path, origin: str = "bundled") -> Domain:
     """Load and check one domain profile."""
-    path = Path(path)
-    _, data, checker = read_document(path, expected="domain")
-    return domain_from_data(data, path, checker, origin)
+    from ._loader import load_file
+
+    return load_file(Path(path), "domain", origin)  # type: ignore[return-value]
 
 
 def domain_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Domain:

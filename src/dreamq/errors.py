@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 #: Everything worked.
@@ -27,17 +26,40 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 
-@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one input file."""
+    """One thing wrong with one input file.  (A plain class, not a dataclass:
+    this module is imported by ``dreamq --help``, and dataclasses is not free.)"""
 
-    message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    hint: str | None = None
-    #: On the line that stands for problems not listed: how many there are.
-    more: int = 0
+    __slots__ = ("column", "file", "hint", "line", "message", "more")
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        more: int = 0,
+    ):
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.hint = hint
+        #: On the line that stands for problems not listed: how many there are.
+        self.more = more
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.message, self.file, self.line, self.column, self.hint, self.more)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem({', '.join(repr(v) for v in self._key())})"
 
     def where(self) -> str:
         if self.file is None:

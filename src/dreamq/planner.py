@@ -12,7 +12,7 @@ order, which is the order a bank author meant them to flow in.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .banks import Bank, Question
@@ -171,22 +171,27 @@ def _fill(
         q = banks[bank_id].question(qid)
         if q is not None and q.ref not in used:
             named.append(q)
-    pool = [q for b in section.banks for q in banks[b].questions if q.ref not in used]
-    pool = [q for q in pool if q not in named]
+    taken = used | {q.ref for q in named}
+    pool = [q for b in section.banks for q in banks[b].questions if q.ref not in taken]
     core = [q for q in pool if q.priority == "core"]
     optional = [q for q in pool if q.priority != "core"]
-    rng.shuffle(core)
-    rng.shuffle(optional)
     chosen: list[Question] = []
     spent = 0
     overflow: list[Question] = []
-    for group, must in ((named, True), (core, True), (optional, False)):
-        for q in group:
+    for q in named + list(_shuffled(core, rng)):
+        if spent + q.minutes <= box:
+            chosen.append(q)
+            spent += q.minutes
+        else:
+            overflow.append(q)
+    if optional:
+        shortest = min(q.minutes for q in optional)
+        for q in _shuffled(optional, rng):
+            if box - spent < shortest:
+                break  # nothing more can fit: stop drawing
             if spent + q.minutes <= box:
                 chosen.append(q)
                 spent += q.minutes
-            elif must:
-                overflow.append(q)
     if overflow:
         refs = ", ".join(q.ref for q in overflow)
         warnings.append(
@@ -201,9 +206,26 @@ def _fill(
             "(not enough questions fit; add questions or banks, or shorten the box)"
         )
     used.update(q.ref for q in chosen)
-    position = {
-        q.ref: i
-        for i, q in enumerate(named + [q for b in section.banks for q in banks[b].questions])
-    }
-    chosen.sort(key=lambda q: position[q.ref])
+    named_order = {q.ref: i for i, q in enumerate(named)}
+    bank_order = {bank_id: i for i, bank_id in enumerate(section.banks)}
+
+    def flow(q: Question) -> tuple[int, int, int]:
+        """Named questions first, then each bank's questions in the bank's order."""
+        if q.ref in named_order:
+            return (0, named_order[q.ref], 0)
+        return (1, bank_order[q.bank_id], banks[q.bank_id].position(q.id))
+
+    chosen.sort(key=flow)
     return tuple(chosen)
+
+
+def _shuffled(items: list[Question], rng: random.Random) -> Iterator[Question]:
+    """The items in a random order drawn one at a time (Fisher-Yates), so a
+    section that fills after a few draws costs a few draws, not a full shuffle."""
+    items = list(items)
+    n = len(items)
+    randbelow = rng.random
+    for i in range(n):
+        j = i + int(randbelow() * (n - i))
+        items[i], items[j] = items[j], items[i]
+        yield items[i]

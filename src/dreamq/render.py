@@ -279,33 +279,15 @@ def _template_environment(template_dir: Path | None) -> Any:
     return env
 
 
-CACHE_ENV = "DREAMQ_CACHE_DIR"
-
-
 def _bytecode_cache() -> Any:
     """Compiled templates kept in the user's cache directory: compiling the
-    guide template costs more than rendering it.  ``DREAMQ_CACHE_DIR=off``
-    turns the cache off; an unwritable directory is skipped silently."""
-    import os
-
+    guide template costs more than rendering it (see dreamq._cache)."""
     from jinja2 import FileSystemBytecodeCache
 
-    setting = os.environ.get(CACHE_ENV, "")
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    if setting:
-        base = Path(setting)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "dreamq"
-    directory = base / "templates"
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    if not os.access(directory, os.W_OK):
-        return None
-    return FileSystemBytecodeCache(str(directory))
+    from ._cache import cache_dir
+
+    directory = cache_dir("templates")
+    return FileSystemBytecodeCache(str(directory)) if directory is not None else None
 
 
 def render_guide(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._documents import capped, check_translated_lists, localized, mark_of, read_document
+from ._documents import capped, check_translated_lists, localized, mark_of
 from ._schema import Checker
 from ._yamlload import YMap
 from .errors import DreamqError
@@ -50,9 +50,9 @@ class Study:
 
 def load_study(path: str | Path, origin: str = "bundled") -> Study:
     """Load and check one study file."""
-    path = Path(path)
-    _, data, checker = read_document(path, expected="study")
-    return study_from_data(data, path, checker, origin)
+    from ._loader import load_file
+
+    return load_file(Path(path), "study", origin)  # type: ignore[return-value]
 
 
 def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Study:
