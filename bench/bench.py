@@ -62,9 +62,24 @@ def report(name: str, value: float, baseline: float, target: float, unit: str = 
     )
 
 
+def interleaved_medians(a: list[str], b: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    """Median wall time of two commands run alternately, so that drift in the
+    machine's load falls on both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for command, bucket in ((a, times[0]), (b, times[1])):
+            start = time.perf_counter()
+            subprocess.run(
+                command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+            )
+            bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def bench_startup(work: Path) -> None:
-    typer_import = median_seconds([sys.executable, "-c", "import typer"], work)
-    dreamq_help = median_seconds([str(BIN / "dreamq"), "--help"], work)
+    dreamq_help, typer_import = interleaved_medians(
+        [str(BIN / "dreamq"), "--help"], [sys.executable, "-c", "import typer"], work, RUNS * 3
+    )
     report("dreamq --help vs python -c 'import typer'", dreamq_help, typer_import, 1.15)
 
 

@@ -1,28 +1,34 @@
 """Loading one file as a bank, domain or study, through a content-addressed cache.
 
-Parsing a large bank costs far more than reading it back as JSON, so a bank
+Parsing and checking YAML costs far more than reading JSON back, so a file
 that checked clean is stored under the hash of its bytes (and of dreamq's
-version); the next load of the same bytes skips YAML and the format checks.
-A changed file has another hash, so the cache can never serve a stale bank.
-Files with problems are never cached: every run reports them afresh.
+version); the next load of the same bytes skips YAML and the format checks,
+and a `dreamq generate` on unchanged files does not even import the YAML
+parser.  A changed file has another hash, so the cache never serves stale
+data.  Files with problems are never cached: every run reports them afresh.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+from typing import Any
 
-from ._cache import cache_dir, read_json, write_json
-from ._documents import parse_document
 from ._version import __version__
-from ._yamlload import DEFAULT_LIMITS, Limits, decode, read_bytes
-from .banks import Bank, bank_from_data, bank_from_plain, bank_to_plain
-from .domains import Domain, domain_from_data
+from ._yamlload import DEFAULT_LIMITS, Limits, read_bytes
+from .banks import Bank, bank_from_plain, bank_to_plain
+from .domains import Domain, domain_from_plain, domain_to_plain
 from .errors import display_path
-from .studies import Study, study_from_data
+from .studies import Study, study_from_plain, study_to_plain
 
-#: Bump when the cached form of a bank changes.
-CACHE_LAYOUT = 1
+#: Bump when the cached form of a bank, domain or study changes.
+CACHE_LAYOUT = 2
+
+_FROM_PLAIN = {"bank": bank_from_plain, "domain": domain_from_plain, "study": study_from_plain}
+_TO_PLAIN: dict[type, tuple[str, Any]] = {
+    Bank: ("bank", bank_to_plain),
+    Domain: ("domain", domain_to_plain),
+    Study: ("study", study_to_plain),
+}
 
 
 def load_file(
@@ -32,25 +38,62 @@ def load_file(
 
     Raises :class:`~dreamq.errors.DreamqError` listing the file's problems.
     """
+    import hashlib
+
+    from ._cache import cache_dir, read_json, write_json
+
     raw = read_bytes(path, limits)
-    directory = cache_dir("banks") if expected in (None, "bank") else None
+    directory = cache_dir("files")
     key = None
     if directory is not None:
         salt = f"dreamq {__version__} cache {CACHE_LAYOUT}\0".encode()
         key = hashlib.sha256(salt + raw).hexdigest()
-        plain = read_json(directory, key)
-        if isinstance(plain, dict):
+        entry = read_json(directory, key)
+        kind = entry.get("kind") if isinstance(entry, dict) else None
+        if kind in _FROM_PLAIN and expected in (None, kind):
             try:
-                return bank_from_plain(plain, path, origin)
-            except (KeyError, TypeError, ValueError):
-                pass  # an entry from elsewhere or damaged: parse afresh
+                return _FROM_PLAIN[kind](entry["data"], path, origin)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # a damaged entry: parse afresh
+    item = _parse(raw, path, expected, origin, limits)
+    if directory is not None and key is not None:
+        kind, to_plain = _TO_PLAIN[type(item)]
+        write_json(directory, key, {"kind": kind, "data": to_plain(item)})
+    return item
+
+
+def load_plain_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Plain data from a YAML file that is not a bank, domain or study (a
+    template directory's labels.yaml), through the same cache."""
+    import hashlib
+
+    from ._cache import cache_dir, read_json, write_json
+
+    raw = read_bytes(path, limits)
+    directory = cache_dir("files")
+    key = None
+    if directory is not None:
+        salt = f"dreamq {__version__} cache {CACHE_LAYOUT} plain\0".encode()
+        key = hashlib.sha256(salt + raw).hexdigest()
+        entry = read_json(directory, key)
+        if isinstance(entry, dict) and entry.get("kind") == "plain":
+            return entry.get("data")
+    from ._yamlload import decode, load_yaml
+
+    data = load_yaml(decode(raw, display_path(path)), display_path(path), limits)
+    if directory is not None and key is not None:
+        write_json(directory, key, {"kind": "plain", "data": data})
+    return data
+
+
+def _parse(
+    raw: bytes, path: Path, expected: str | None, origin: str, limits: Limits
+) -> Bank | Domain | Study:
+    from ._builders import bank_from_data, domain_from_data, study_from_data
+    from ._documents import parse_document
+    from ._yamlload import decode
+
     filename = display_path(path)
     kind, data, checker = parse_document(decode(raw, filename), filename, expected, limits)
-    if kind == "bank":
-        bank = bank_from_data(data, path, checker, origin)
-        if directory is not None and key is not None:
-            write_json(directory, key, bank_to_plain(bank))
-        return bank
-    if kind == "domain":
-        return domain_from_data(data, path, checker, origin)
-    return study_from_data(data, path, checker, origin)
+    build = {"bank": bank_from_data, "domain": domain_from_data, "study": study_from_data}[kind]
+    return build(data, path, checker, origin)

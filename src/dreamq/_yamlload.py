@@ -178,10 +178,6 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     return decode(read_bytes(path, limits), display_path(path))
 
 
-def load_yaml_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Load one YAML document from ``path`` as located plain data."""
-    return load_yaml(read_text(path, limits), display_path(path), limits)
-
 
 def load_yaml(text: str, filename: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Load one YAML document from ``text``; ``filename`` is used in messages.

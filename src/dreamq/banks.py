@@ -6,12 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._documents import capped, check_translated_lists, localized, mark_of
-from ._schema import Checker
-from ._yamlload import Mark, YMap
-from .errors import DreamqError
-from .fill import TemplateTextError, scan
-
 
 @dataclass(slots=True)
 class Question:
@@ -90,94 +84,6 @@ def load_bank(path: str | Path, origin: str = "bundled") -> Bank:
     from ._loader import load_file
 
     return load_file(Path(path), "bank", origin)  # type: ignore[return-value]
-
-
-def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Bank:
-    """Build a :class:`Bank` from data that fits the bank format, adding the
-    checks a schema cannot express (unique ids, translations, templates)."""
-    bank_id = data["id"]
-    language = data.get("language", "en")
-    check_translated_lists(data, ("moderator_notes", "stance", "script"), "bank", checker)
-    for key in ("moderator_notes", "stance", "script"):
-        for lang, items in localized(data, key, language, default=()).items():
-            for item in items:
-                _scan(item, f"bank {key}", lang, data, key, checker)
-    questions: list[Question] = []
-    seen: dict[str, int] = {}
-    events = list.__iter__(data["questions"].item_marks)  # raw events: no Mark unless needed
-    for q, q_event in zip(data["questions"], events, strict=True):
-        q_line = q_event.start_mark.line + 1
-        qid = q["id"]
-        where = f'question "{qid}"'
-        if qid in seen:
-            checker.add(
-                f'duplicate question id "{qid}" (first on line {seen[qid]})',
-                mark_of(q, "id"),
-                hint="question ids must be unique within a bank; rename one",
-            )
-            continue
-        seen[qid] = q_line
-        check_translated_lists(q, ("probes",), where, checker)
-        text = localized(q, "text", language)
-        probes = localized(q, "probes", language, default=())
-        variables: set[str] = set()
-        for lang, value in text.items():
-            variables |= _scan(value, where, lang, q, "text", checker)
-        for lang, items in probes.items():
-            for item in items:
-                variables |= _scan(item, f"{where} probe", lang, q, "probes", checker)
-        questions.append(
-            Question(
-                id=qid,
-                bank_id=bank_id,
-                text=text,
-                probes=probes,
-                minutes=q["minutes"],
-                priority=q.get("priority", "optional"),
-                tags=tuple(q.get("tags", ())),
-                variables=frozenset(variables),
-                line=q_line,
-            )
-        )
-    if checker.problems:
-        raise DreamqError(capped(checker.problems))
-    return Bank(
-        id=bank_id,
-        category=data["category"],
-        language=language,
-        title=localized(data, "title", language),
-        description=localized(data, "description", language, default=""),
-        audience=tuple(data.get("audience", ())),
-        source=data.get("source", ""),
-        moderator_notes=localized(data, "moderator_notes", language, default=()),
-        stance=localized(data, "stance", language, default=()),
-        script=localized(data, "script", language, default=()),
-        questions=tuple(questions),
-        path=path,
-        origin=origin,
-    )
-
-
-def _text_mark(q: YMap, lang: str, key: str) -> Mark:
-    block = (q.get("translations") or {}).get(lang)
-    if block is not None and key in block:
-        return mark_of(block, key)
-    return mark_of(q, key)
-
-
-def _scan(text: str, where: str, lang: str, q: YMap, key: str, checker: Checker) -> frozenset[str]:
-    try:
-        return scan(text)
-    except TemplateTextError as exc:
-        mark = _text_mark(q, lang, key)
-        line_offset = (exc.line or 1) - 1
-        shown = Mark(mark.line + line_offset, mark.column) if mark else None
-        checker.add(
-            f"{where} ({lang}): {exc}",
-            shown,
-            hint="question texts may only use {{ variable }}; for literal braces write {{ '{{' }}",
-        )
-        return frozenset()
 
 
 def bank_to_plain(bank: Bank) -> dict[str, object]:

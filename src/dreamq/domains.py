@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._documents import capped, localized, mark_of
-from ._schema import Checker
-from ._yamlload import YMap
 from .errors import DreamqError, Problem, display_path
 
 #: Variables every bundled domain defines; question texts may use these.
@@ -65,34 +62,27 @@ def load_domain(path: str | Path, origin: str = "bundled") -> Domain:
     return load_file(Path(path), "domain", origin)  # type: ignore[return-value]
 
 
-def domain_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Domain:
-    values = data["values"]
-    if not values:
-        checker.add(
-            "values is empty", mark_of(data, "values"), hint="add values.en: {product: ...}"
-        )
-    names_by_lang = {lang: set(block) for lang, block in values.items()}
-    all_names = set().union(*names_by_lang.values()) if names_by_lang else set()
-    for lang, names in names_by_lang.items():
-        missing = sorted(all_names - names)
-        if missing:
-            checker.add(
-                f"values.{lang} lacks {', '.join(missing)}, which other languages define",
-                mark_of(values, lang),
-                hint="every language needs the same variables; a typo in one would go unnoticed",
-            )
-    if checker.problems:
-        raise DreamqError(capped(checker.problems))
-    frozen = {
-        lang: {k: tuple(v) if isinstance(v, list) else v for k, v in block.items()}
-        for lang, block in values.items()
+def domain_to_plain(domain: Domain) -> dict[str, Any]:
+    """A checked domain as JSON-ready data (for the file cache)."""
+    return {
+        "id": domain.id,
+        "title": domain.title,
+        "description": domain.description,
+        "values": domain.values,
     }
-    base = "en" if "en" in values else next(iter(values), "en")
+
+
+def domain_from_plain(plain: dict[str, Any], path: Path, origin: str) -> Domain:
+    """Rebuild a domain stored by :func:`domain_to_plain`."""
+    values = {
+        lang: {k: tuple(v) if isinstance(v, list) else v for k, v in block.items()}
+        for lang, block in plain["values"].items()
+    }
     return Domain(
-        id=data["id"],
-        title=localized(data, "title", base),
-        description=localized(data, "description", base, default=""),
-        values=frozen,
+        id=plain["id"],
+        title=plain["title"],
+        description=plain["description"],
+        values=values,
         path=path,
         origin=origin,
     )

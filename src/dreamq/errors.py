@@ -8,10 +8,8 @@ prints them one per line on stderr and exits with :data:`EXIT_INPUT`.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 #: Everything worked.
 EXIT_OK = 0
@@ -95,18 +93,24 @@ class DreamqError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def display_path(path: str | Path) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """A path as the user would like to read it: relative to the working
     directory when it lies below it, otherwise as given."""
-    p = Path(path)
-    try:  # abspath, not resolve: a symlink is shown as the name the user gave
-        return str(Path(os.path.abspath(p)).relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+    shown = os.fspath(path)
+    try:  # abspath, not realpath: a symlink is shown as the name the user gave
+        absolute = os.path.abspath(shown)
+        cwd = os.path.realpath(os.getcwd())
+    except OSError:
+        return shown
+    if absolute == cwd or not absolute.startswith(cwd + os.sep):
+        return shown
+    return os.path.relpath(absolute, cwd)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' Did you mean "x"?' when a close match exists, else ''."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f' Did you mean "{close[0]}"?' if close else ""
 

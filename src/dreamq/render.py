@@ -219,14 +219,14 @@ def _unique(items: list[str]) -> list[str]:
 
 def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
     """Fixed words of the guide (headings, "Probes", "Notes") in ``language``."""
-    from ._yamlload import load_yaml_file
+    from ._loader import load_plain_yaml
 
     files = []
     for directory in (bundled_templates(), template_dir):
         path = directory / "labels.yaml" if directory is not None else None
         if path is None or not path.is_file():
             continue
-        data = load_yaml_file(path) or {}
+        data = load_plain_yaml(path) or {}
         if not isinstance(data, dict):
             raise DreamqError(
                 Problem("expected a mapping of language → labels", display_path(path), 1)
