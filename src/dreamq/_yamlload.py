@@ -178,7 +178,6 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     return decode(read_bytes(path, limits), display_path(path))
 
 
-
 def load_yaml(text: str, filename: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Load one YAML document from ``text``; ``filename`` is used in messages.
 
