@@ -217,3 +217,41 @@ def test_bundled_files_validate():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith("ok: ")
+
+
+def test_output_piped_into_a_closed_reader_is_not_an_error(tmp_path):
+    import subprocess
+    import sys
+
+    script = "from dreamq._cli import main; main()"
+    proc = subprocess.run(
+        f'{sys.executable} -c "{script}" generate | head -c 10',
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.stdout == "# Co-creat"
+    assert "error" not in proc.stderr
+
+
+def test_a_template_that_fails_while_rendering_names_its_file_and_line(tmp_path):
+    for body in ("{{ 1 / 0 }}", "{{ guide.minutes + 'x' }}", "{{ range(10**9) | list }}"):
+        write(tmp_path / "tpl", "guide.md.j2", f"line one\n{body}\n")
+        result = runner.invoke(app, ["generate", "--template", str(tmp_path / "tpl")])
+        assert result.exit_code == 1, (body, result.stderr)
+        assert "tpl/guide.md.j2:2: template error" in result.stderr
+
+
+def test_an_unwritable_output_directory_is_a_user_error(tmp_path):
+    target = tmp_path / "ro"
+    target.mkdir()
+    target.chmod(0o500)
+    try:
+        result = runner.invoke(app, ["generate", "-o", str(target / "guide.md")])
+    finally:
+        target.chmod(0o700)
+    if os.geteuid() == 0:  # root writes anywhere; the message path is covered by /proc below
+        result = runner.invoke(app, ["generate", "-o", "/proc/guide.md"])
+    assert result.exit_code == 1
+    assert "nothing was written" in result.stderr

@@ -26,10 +26,11 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
     bank_id = data["id"]
     language = data.get("language", "en")
     check_translated_lists(data, ("moderator_notes", "stance", "script"), "bank", checker)
+    bank_variables: set[str] = set()
     for key in ("moderator_notes", "stance", "script"):
         for lang, items in localized(data, key, language, default=()).items():
             for item in items:
-                _scan(item, f"bank {key}", lang, data, key, checker)
+                bank_variables |= _scan(item, f"bank {key}", lang, data, key, checker)
     questions: list[Question] = []
     seen: dict[str, int] = {}
     events = list.__iter__(data["questions"].item_marks)  # raw events: no Mark unless needed
@@ -83,6 +84,7 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
         questions=tuple(questions),
         path=path,
         origin=origin,
+        variables=frozenset(bank_variables),
     )
 
 
@@ -194,6 +196,17 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
                 line=s_mark.line,
             )
         )
+    named: dict[str, str] = {}
+    for section in sections:
+        for ref in section.questions:
+            if ref in named:
+                checker.add(
+                    f'section "{section.id}" names question "{ref}", which section '
+                    f'"{named[ref]}" already asks',
+                    Mark(section.line, 1),
+                    hint="a question is asked once per session; remove one of them",
+                )
+            named.setdefault(ref, section.id)
     for lang, by_section in translated.items():
         for sid in by_section:
             if sid not in seen:
@@ -209,6 +222,7 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
         title=localized(data, "title", language),
         description=localized(data, "description", language, default=""),
         domain=data.get("domain"),
+        domain_line=mark_of(data, "domain").line if "domain" in data else None,
         minutes=data["minutes"],
         language=language,
         seed=data.get("seed", 0),

@@ -36,6 +36,18 @@ def _debug() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0", "false", "no")
 
 
+def _emit(text: str, newline: bool = True) -> None:
+    """Data on stdout.  A reader that goes away (`dreamq generate | head`) is
+    not an error: the rest is dropped and dreamq exits 0."""
+    try:
+        sys.stdout.write(text + ("\n" if newline else ""))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
 _STYLES = {"error": "\033[1;31m", "warning": "\033[33m"}
 
 
@@ -236,8 +248,7 @@ def generate(
         for warning in guide.warnings:
             _say("warning", warning)
         if output is None:
-            sys.stdout.write(guide.text)
-            sys.stdout.flush()
+            _emit(guide.text, newline=False)
         else:
             write_atomic(output, guide.text, force=force)
             _say(
@@ -273,7 +284,7 @@ def banks_list(
         if as_json:
             import json
 
-            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            _emit(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         _table(
             ["id", "title", "questions", "minutes", "languages", "origin"],
@@ -325,7 +336,7 @@ def banks_show(
             out.append(f"  {text if text is not None else f'(no {language} translation)'}")
             for probe in q.probes.get(language, ()):
                 out.append(f"    - {probe}")
-        typer.echo("\n".join(out))
+        _emit("\n".join(out))
 
 
 @domains_app.command("list")
@@ -351,7 +362,7 @@ def domains_list(
         if as_json:
             import json
 
-            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            _emit(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         _table(
             ["id", "title", "languages", "origin"],
@@ -379,7 +390,7 @@ def domains_show(
             for name, value in domain.variables(language).items():
                 shown = ", ".join(value) if isinstance(value, list) else value
                 out.append(f"  {name}: {shown}")
-        typer.echo("\n".join(out))
+        _emit("\n".join(out))
 
 
 @app.command()
@@ -416,14 +427,20 @@ def schema(
 
     from ._formats import json_schema
 
-    typer.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+    _emit(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    """A table on a terminal; tab-separated lines, nothing cut, when piped."""
+    if not sys.stdout.isatty():
+        _emit("\n".join("\t".join(str(c) for c in row) for row in [headers, *rows]))
+        return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*headers, box=None, pad_edge=False, header_style="bold")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for i, header in enumerate(headers):
+        table.add_column(header, no_wrap=i == 0)
     for row in rows:
         table.add_row(*(str(c) for c in row))
     Console(soft_wrap=False, highlight=False).print(table)

@@ -52,6 +52,8 @@ class Bank:
     questions: tuple[Question, ...]
     path: Path
     origin: str = "bundled"
+    #: Variables its notes, stance cues and script use (questions have their own).
+    variables: frozenset[str] = frozenset()
     _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
     _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -99,6 +101,7 @@ def bank_to_plain(bank: Bank) -> dict[str, object]:
         "moderator_notes": bank.moderator_notes,
         "stance": bank.stance,
         "script": bank.script,
+        "variables": sorted(bank.variables),
         "questions": [
             [q.id, q.text, q.probes, q.minutes, q.priority, q.tags, sorted(q.variables), q.line]
             for q in bank.questions
@@ -141,4 +144,5 @@ def bank_from_plain(plain: dict, path: Path, origin: str) -> Bank:  # type: igno
         questions=questions,
         path=path,
         origin=origin,
+        variables=frozenset(plain["variables"]),
     )

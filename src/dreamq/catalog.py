@@ -79,6 +79,37 @@ class Catalog:
                 "domain", ref, self.domains, "see `dreamq domains list`, or pass a file path"
             ) from None
 
+    def domain_for(self, study: Study, ref: str | None = None) -> Domain:
+        """The domain ``ref`` names, else the study's own ``domain:`` (a file
+        path there is relative to the study file).  Errors name the study's line."""
+        if ref is not None:
+            return self.domain(ref)
+        if study.domain is None:
+            raise DreamqError(
+                Problem(
+                    f'study "{study.id}" names no domain',
+                    display_path(study.path),
+                    hint="pass --domain ID (see `dreamq domains list`), or add domain: to the study",
+                )
+            )
+        ref = study.domain
+        if looks_like_path(ref) and not Path(ref).is_absolute() and study.origin != "bundled":
+            ref = str(study.path.parent / ref)
+        try:
+            return self.domain(ref)
+        except DreamqError as exc:
+            raise DreamqError(
+                [
+                    Problem(
+                        f"domain: {p.message}",
+                        display_path(study.path),
+                        study.domain_line,
+                        hint=p.hint,
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
+
     def study(self, ref: str | None = None) -> Study:
         """A study by id or path; the bundled default when ``ref`` is None."""
         ref = ref or DEFAULT_STUDY

@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .banks import Bank
+    from .domains import Domain
+    from .errors import Problem
+    from .studies import Study
 
 #: Filters a question text may use.
 ALLOWED_FILTERS = frozenset(
@@ -179,3 +185,54 @@ def _plain(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def unfillable(
+    study: Study, banks: Mapping[str, Bank], domain: Domain, language: str | None = None
+) -> list[Problem]:
+    """Every question, probe or note a guide for ``study`` may use that
+    ``domain`` cannot fill in (in ``language``, or in each of the domain's
+    languages).  Checked before planning, so the answer never depends on
+    which questions the seed happens to choose."""
+    from .errors import Problem, did_you_mean, display_path
+
+    languages = [language] if language else list(domain.languages)
+    defined = {lang: domain.variables(lang).keys() for lang in languages if lang in domain.values}
+    lacking: dict[tuple[str, str, int | None, str], list[str]] = {}
+    seen: set[str] = set()
+    for section in study.sections:
+        refs = [ref.partition("/") for ref in section.questions]
+        questions = [banks[b].question(q) for b, _, q in refs if b in banks]
+        for bank_id in section.banks:
+            if bank_id in banks and bank_id not in seen:
+                seen.add(bank_id)
+                bank = banks[bank_id]
+                questions.extend(bank.questions)
+                for lang, names in defined.items():
+                    for name in sorted(bank.variables - names):
+                        key = (f'bank "{bank_id}" notes', display_path(bank.path), None, name)
+                        lacking.setdefault(key, []).append(lang)
+        for q in questions:
+            if q is None or q.ref in seen:
+                continue
+            seen.add(q.ref)
+            path = display_path(banks[q.bank_id].path)
+            for lang, names in defined.items():
+                if lang not in q.text:
+                    continue
+                for name in sorted(q.variables - names):
+                    lacking.setdefault((f'question "{q.ref}"', path, q.line, name), []).append(lang)
+    problems = []
+    for (where, path, line, name), langs in lacking.items():
+        hint_name = did_you_mean(name, next(iter(defined.values()), ()))
+        problems.append(
+            Problem(
+                f'{where} uses {{{{ {name} }}}}, which domain "{domain.id}" '
+                f"({display_path(domain.path)}) does not define for {', '.join(langs)}.{hint_name}",
+                path,
+                line,
+                hint=f"add {name} to the domain's values, or leave the bank or question out "
+                "of the study",
+            )
+        )
+    return problems

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import load_catalog
-from .planner import SessionPlan, plan_session
+from .fill import unfillable
+from .planner import SessionPlan, check_references, plan_session
 from .render import guide_data, render_guide
 
 
@@ -47,21 +48,15 @@ def generate(
     ``os.environ``) and the bundled ones.  Raises
     :class:`~dreamq.errors.DreamqError` for any problem with the input.
     """
-    from .errors import DreamqError, Problem
+    from .errors import DreamqError
 
     catalog = load_catalog(bank_dirs, environ=environ, lazy=True)
     the_study = catalog.study(study)
-    domain_ref = domain or the_study.domain
-    if domain_ref is None:
-        raise DreamqError(
-            Problem(
-                f'study "{the_study.id}" names no domain',
-                hint="pass --domain ID (see `dreamq domains list`)",
-            )
-        )
-    if domain is None and the_study.origin != "bundled":
-        domain_ref = _beside(the_study.path, domain_ref)
-    the_domain = catalog.domain(domain_ref)
+    the_domain = catalog.domain_for(the_study, domain)
+    check_references(the_study, catalog.banks)
+    problems = unfillable(the_study, catalog.banks, the_domain, language or the_study.language)
+    if problems:
+        raise DreamqError(problems)
     plan = plan_session(the_study, catalog.banks, minutes=minutes, seed=seed)
     data = guide_data(
         plan,
@@ -73,12 +68,3 @@ def generate(
     )
     text = render_guide(data, fmt=fmt, template_dir=template_dir)
     return Guide(text=text, plan=plan, data=data)
-
-
-def _beside(study_path: Path, ref: str) -> str:
-    """A study's ``domain:`` file path is relative to the study file, not the working directory."""
-    from .catalog import looks_like_path
-
-    if looks_like_path(ref) and not Path(ref).is_absolute():
-        return str(study_path.parent / ref)
-    return ref

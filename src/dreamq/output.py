@@ -27,7 +27,15 @@ def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
             Problem("directory does not exist; nothing was written", display_path(directory))
         )
     data = text.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise DreamqError(
+            Problem(
+                f"cannot write in this directory: {exc.strerror}; nothing was written",
+                display_path(directory),
+            )
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

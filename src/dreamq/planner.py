@@ -103,7 +103,7 @@ def plan_session(
                 hint="give at least one minute per section",
             )
         )
-    _check_references(study, banks)
+    check_references(study, banks)
     used: set[str] = set()
     planned: list[PlannedSection] = []
     clock = 0
@@ -122,7 +122,9 @@ def plan_session(
     return SessionPlan(study, total, seed, tuple(planned), tuple(warnings))
 
 
-def _check_references(study: Study, banks: Mapping[str, Bank]) -> None:
+def check_references(study: Study, banks: Mapping[str, Bank]) -> None:
+    """Raise :class:`~dreamq.errors.DreamqError` naming every bank or question
+    the study refers to that does not exist."""
     problems: list[Problem] = []
     where = display_path(study.path)
     for section in study.sections:

@@ -326,7 +326,17 @@ def render_guide(
         raise DreamqError(
             Problem(f'template "{exc.name}" not found (or outside the template directory)')
         ) from None
-    except (UndefinedError, SecurityError, TemplateError) as exc:
+    except (
+        UndefinedError,
+        SecurityError,
+        TemplateError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        OverflowError,
+        MemoryError,
+    ) as exc:
         filename, line = _template_position(exc)
         raise DreamqError(
             Problem(

@@ -37,6 +37,8 @@ class Study:
     sections: tuple[Section, ...]
     path: Path
     origin: str = "bundled"
+    #: Line of the ``domain:`` key, for messages about it.
+    domain_line: int | None = None
 
     def pick(self, values: Mapping[str, object], language: str) -> object:
         if language in values:
@@ -58,6 +60,7 @@ def study_to_plain(study: Study) -> dict[str, Any]:
         "title": study.title,
         "description": study.description,
         "domain": study.domain,
+        "domain_line": study.domain_line,
         "minutes": study.minutes,
         "language": study.language,
         "seed": study.seed,
@@ -80,6 +83,7 @@ def study_from_plain(plain: dict[str, Any], path: Path, origin: str) -> Study:
         title=plain["title"],
         description=plain["description"],
         domain=plain["domain"],
+        domain_line=plain["domain_line"],
         minutes=plain["minutes"],
         language=plain["language"],
         seed=plain["seed"],

@@ -74,14 +74,26 @@ def validate(
 
 
 def _check_studies(checked: Catalog, reference: Catalog) -> list[Problem]:
-    from .planner import _check_references
+    """Each study's banks and questions exist, its domain exists, and the
+    domain fills in every text the study may use, in every language it has."""
+    from .fill import unfillable
+    from .planner import check_references
 
     problems: list[Problem] = []
     for study in checked.studies.values():
         try:
-            _check_references(study, reference.banks)
+            check_references(study, reference.banks)
         except DreamqError as exc:
             problems.extend(exc.problems)
+            continue
+        if study.domain is None:
+            continue
+        try:
+            domain = reference.domain_for(study)
+        except DreamqError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(unfillable(study, reference.banks, domain))
     return problems
 
 
