@@ -42,7 +42,7 @@ def test_generate_prints_a_complete_90_minute_guide_on_stdout():
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert out.startswith("# Co-creation focus group")
-    for clock in ["0:00–0:05", "0:05–0:15", "1:25–1:30"]:
+    for clock in ["0:00–0:08", "0:08–0:17", "1:24–1:30"]:
         assert clock in out
     assert "## Research goals" in out
     assert "**Read aloud**" in out  # the introduction and consent script
@@ -164,7 +164,7 @@ def test_template_directory_overrides_the_bundled_template(tmp_path):
         app, ["generate", "--template", str(tmp_path / "tpl"), "--lang", "zh-Hans"]
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("共创焦点小组 / 追问\n0:00–0:05 2\n")
+    assert result.stdout.startswith("共创焦点小组 / 追问\n0:00–0:08 2\n")
 
 
 def test_template_cannot_reach_python_internals(tmp_path):
@@ -255,3 +255,28 @@ def test_an_unwritable_output_directory_is_a_user_error(tmp_path):
         result = runner.invoke(app, ["generate", "-o", "/proc/guide.md"])
     assert result.exit_code == 1
     assert "nothing was written" in result.stderr
+
+
+def test_a_shorter_session_keeps_every_script_and_core_question():
+    full = generate(domain="pizza-delivery", date=DATE)
+    short = generate(domain="pizza-delivery", minutes=60, date=DATE)
+    core = {q.ref for q in full.plan.questions if q.priority == "core"}
+    assert core <= {q.ref for q in short.plan.questions}
+    assert "introduction/consent_check" in {q.ref for q in short.plan.questions}
+    assert short.plan.sections[0].minutes == full.plan.sections[0].minutes  # all script and core
+    assert short.warnings == ()
+
+
+def test_a_session_too_short_for_its_core_questions_is_refused_with_the_minimum(tmp_path):
+    result = runner.invoke(app, ["generate", "--minutes", "45", "-o", "guide.md"])
+    assert result.exit_code == 1
+    assert "45 minutes cannot hold this study's scripts and core questions" in result.stderr
+    assert "--minutes 58" in result.stderr
+    assert not (tmp_path / "guide.md").exists()
+
+
+def test_core_questions_come_in_bank_order_whatever_the_seed():
+    for seed in range(5):
+        plan = generate(domain="pizza-delivery", seed=seed, date=DATE).plan
+        intro = [q.ref for q in plan.sections[0].questions]
+        assert intro == ["introduction/consent_check", "introduction/introductions"]

@@ -85,6 +85,7 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
         path=path,
         origin=origin,
         variables=frozenset(bank_variables),
+        script_minutes=data.get("script_minutes", 0),
     )
 
 

@@ -118,6 +118,9 @@ BANK = Record(
         "moderator_notes": Field(ListOf(Text(max_length=4000), "Notes for the moderator.")),
         "stance": Field(ListOf(Text(max_length=4000), "Stance cues: how to hold yourself.")),
         "script": Field(ListOf(Text(max_length=4000), "Paragraphs the moderator reads aloud.")),
+        "script_minutes": Field(
+            Int("Minutes reading the script aloud takes; kept free in the section.", 0, 120)
+        ),
         "translations": _translations(BANK_TRANSLATION, "Title, description and notes"),
         "questions": Field(ListOf(QUESTION, "The questions.", min_items=1), required=True),
     },

@@ -21,7 +21,7 @@ from .errors import display_path
 from .studies import Study, study_from_plain, study_to_plain
 
 #: Bump when the cached form of a bank, domain or study changes.
-CACHE_LAYOUT = 3
+CACHE_LAYOUT = 4
 
 _FROM_PLAIN = {"bank": bank_from_plain, "domain": domain_from_plain, "study": study_from_plain}
 _TO_PLAIN: dict[type, tuple[str, Any]] = {

@@ -54,6 +54,8 @@ class Bank:
     origin: str = "bundled"
     #: Variables its notes, stance cues and script use (questions have their own).
     variables: frozenset[str] = frozenset()
+    #: Minutes reading the script aloud takes; kept free in a section's box.
+    script_minutes: int = 0
     _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
     _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -102,6 +104,7 @@ def bank_to_plain(bank: Bank) -> dict[str, object]:
         "stance": bank.stance,
         "script": bank.script,
         "variables": sorted(bank.variables),
+        "script_minutes": bank.script_minutes,
         "questions": [
             [q.id, q.text, q.probes, q.minutes, q.priority, q.tags, sorted(q.variables), q.line]
             for q in bank.questions
@@ -145,4 +148,5 @@ def bank_from_plain(plain: dict, path: Path, origin: str) -> Bank:  # type: igno
         path=path,
         origin=origin,
         variables=frozenset(plain["variables"]),
+        script_minutes=plain["script_minutes"],
     )

@@ -50,23 +50,39 @@ class SessionPlan:
         return tuple(q for s in self.sections for q in s.questions)
 
 
-def scale_boxes(boxes: list[int], total: int) -> list[int]:
-    """Scale time boxes proportionally so they sum to ``total`` (largest
-    remainder rounding; every box keeps at least one minute)."""
-    current = sum(boxes)
-    if current == total or not boxes:
-        return list(boxes)
-    exact = [b * total / current for b in boxes]
-    scaled = [max(1, int(x)) for x in exact]
+def scale_boxes(boxes: list[int], total: int, floors: list[int] | None = None) -> list[int]:
+    """Scale time boxes so they sum to ``total``, keeping each at least its
+    floor (the minutes its script and core questions need): the floors are
+    given first and the rest is shared in proportion to what each box had
+    above its floor (largest-remainder rounding)."""
+    floors = floors if floors is not None else [1] * len(boxes)
+    floors = [min(f, b) for f, b in zip(floors, boxes, strict=True)]
+    spare = total - sum(floors)
+    if spare < 0 or not boxes:
+        return list(floors)
+    room = [b - f for b, f in zip(boxes, floors, strict=True)]
+    weights = [float(r) for r in room] if sum(room) else [float(b) for b in boxes]
+    exact = [w * spare / sum(weights) for w in weights]
+    scaled = [f + int(x) for f, x in zip(floors, exact, strict=True)]
     order = sorted(range(len(boxes)), key=lambda i: exact[i] - int(exact[i]), reverse=True)
-    i = 0
-    while sum(scaled) < total:
+    for i in range(spare - sum(int(x) for x in exact)):
         scaled[order[i % len(order)]] += 1
-        i += 1
-    while sum(scaled) > total and any(s > 1 for s in scaled):
-        j = max(range(len(scaled)), key=lambda k: scaled[k] - exact[k])
-        scaled[j] -= 1
     return scaled
+
+
+def _floor(section: Section, box: int, banks: Mapping[str, Bank]) -> int:
+    """Minutes a section cannot lose: its scripts, named and core questions."""
+    needed = sum(banks[b].script_minutes for b in section.banks)
+    refs = set(section.questions)
+    for ref in section.questions:
+        bank_id, _, qid = ref.partition("/")
+        q = banks[bank_id].question(qid)
+        needed += q.minutes if q is not None else 0
+    for b in section.banks:
+        needed += sum(
+            q.minutes for q in banks[b].questions if q.priority == "core" and q.ref not in refs
+        )
+    return max(1, min(needed, box))
 
 
 def plan_session(
@@ -78,16 +94,19 @@ def plan_session(
 ) -> SessionPlan:
     """Fill ``study``'s sections with questions from ``banks``.
 
-    ``minutes`` rescales the section boxes to a different session length;
-    ``seed`` overrides the study's seed.  Problems that make a guide
-    impossible (an unknown bank or question) raise
-    :class:`~dreamq.errors.DreamqError`; a box that cannot be filled, or whose
-    named and core questions overflow it, becomes a warning in the plan.
+    ``minutes`` rescales the section boxes to another session length without
+    cutting any section below its scripts and core questions; ``seed``
+    overrides the study's seed.  Problems that make a guide impossible (an
+    unknown bank or question, a length that cannot hold the core questions, a
+    guide with no question at all) raise :class:`~dreamq.errors.DreamqError`;
+    a box that cannot be filled, or whose core questions overflow it, becomes
+    a warning in the plan.
     """
     seed = study.seed if seed is None else seed
     total = study.minutes if minutes is None else minutes
     if total < 1:
         raise DreamqError(Problem(f"session length must be at least 1 minute, got {total}"))
+    check_references(study, banks)
     warnings: list[str] = []
     boxes = [s.minutes for s in study.sections]
     if minutes is None and sum(boxes) != study.minutes:
@@ -95,20 +114,24 @@ def plan_session(
             f"the section time boxes add up to {sum(boxes)} minutes, "
             f"but the study is {study.minutes} minutes long"
         )
-    boxes = scale_boxes(boxes, total) if minutes is not None else boxes
-    if minutes is not None and total < len(study.sections):
-        raise DreamqError(
-            Problem(
-                f"{total} minutes cannot hold {len(study.sections)} sections",
-                hint="give at least one minute per section",
+    if minutes is not None and minutes != sum(boxes):
+        floors = [_floor(s, box, banks) for s, box in zip(study.sections, boxes, strict=True)]
+        if total < sum(floors):
+            raise DreamqError(
+                Problem(
+                    f"{total} minutes cannot hold this study's scripts and core questions, "
+                    f"which need {sum(floors)} minutes",
+                    display_path(study.path),
+                    hint=f"use --minutes {sum(floors)} or more, or mark questions optional",
+                )
             )
-        )
-    check_references(study, banks)
-    used: set[str] = set()
+        boxes = scale_boxes(boxes, total, floors)
+    used: dict[str, str] = {}
     planned: list[PlannedSection] = []
     clock = 0
     for section, box in zip(study.sections, boxes, strict=True):
-        chosen = _fill(section, box, banks, used, random.Random(f"{seed}:{section.id}"), warnings)
+        rng = random.Random(f"{seed}:{section.id}")
+        chosen = _fill(section, box, banks, used, rng, warnings)
         planned.append(
             PlannedSection(
                 section=section,
@@ -119,6 +142,14 @@ def plan_session(
             )
         )
         clock += box
+    if not any(p.questions for p in planned):
+        raise DreamqError(
+            Problem(
+                f"no question fits in this {total}-minute session",
+                display_path(study.path),
+                hint="lengthen the session or its sections, or add shorter questions",
+            )
+        )
     return SessionPlan(study, total, seed, tuple(planned), tuple(warnings))
 
 
@@ -163,25 +194,32 @@ def _fill(
     section: Section,
     box: int,
     banks: Mapping[str, Bank],
-    used: set[str],
+    used: dict[str, str],
     rng: random.Random,
     warnings: list[str],
 ) -> tuple[Question, ...]:
+    """Named questions, then core questions in bank order, then optional
+    questions drawn at random while they fit; ``used`` maps each question
+    asked so far to its section."""
+    where = f'section "{section.id}"'
+    reserved = sum(banks[b].script_minutes for b in section.banks)
+    room = box - reserved
     named = []
     for ref in section.questions:
         bank_id, _, qid = ref.partition("/")
         q = banks[bank_id].question(qid)
         if q is not None and q.ref not in used:
             named.append(q)
-    taken = used | {q.ref for q in named}
-    pool = [q for b in section.banks for q in banks[b].questions if q.ref not in taken]
+    taken = used.keys() | {q.ref for q in named}
+    candidates = [q for b in section.banks for q in banks[b].questions]
+    pool = [q for q in candidates if q.ref not in taken]
     core = [q for q in pool if q.priority == "core"]
     optional = [q for q in pool if q.priority != "core"]
     chosen: list[Question] = []
     spent = 0
     overflow: list[Question] = []
-    for q in named + list(_shuffled(core, rng)):
-        if spent + q.minutes <= box:
+    for q in named + core:
+        if spent + q.minutes <= room:
             chosen.append(q)
             spent += q.minutes
         else:
@@ -189,25 +227,33 @@ def _fill(
     if optional:
         shortest = min(q.minutes for q in optional)
         for q in _shuffled(optional, rng):
-            if box - spent < shortest:
+            if room - spent < shortest:
                 break  # nothing more can fit: stop drawing
-            if spent + q.minutes <= box:
+            if spent + q.minutes <= room:
                 chosen.append(q)
                 spent += q.minutes
+    script = f" after {reserved} minute(s) of script" if reserved else ""
     if overflow:
         refs = ", ".join(q.ref for q in overflow)
         warnings.append(
-            f'section "{section.id}": {box}-minute box overflows; left out {refs} '
-            f"({sum(q.minutes for q in overflow)} more minutes)"
+            f"{where}: core questions overflow its {box}-minute box{script}; "
+            f"left out {refs} ({sum(q.minutes for q in overflow)} minutes)"
         )
-    if not chosen:
-        warnings.append(f'section "{section.id}": no question fits its {box}-minute box')
-    elif box - spent >= 5:
+    elif not chosen and candidates and not pool:
+        earlier = sorted({used[q.ref] for q in candidates if q.ref in used})
         warnings.append(
-            f'section "{section.id}": {box - spent} of {box} minutes left unfilled '
+            f"{where}: every question of its banks is already asked in section(s) "
+            f"{', '.join(earlier)}"
+        )
+    elif not chosen:
+        warnings.append(f"{where}: no question fits its {box}-minute box{script}")
+    elif room - spent >= 5:
+        warnings.append(
+            f"{where}: {room - spent} of {box} minutes left unfilled "
             "(not enough questions fit; add questions or banks, or shorten the box)"
         )
-    used.update(q.ref for q in chosen)
+    for q in chosen:
+        used[q.ref] = section.id
     named_order = {q.ref: i for i, q in enumerate(named)}
     bank_order = {bank_id: i for i, bank_id in enumerate(section.banks)}
 
