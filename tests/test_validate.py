@@ -91,3 +91,54 @@ def test_a_domain_path_in_a_study_is_relative_to_the_study(tmp_path):
     result = runner.invoke(app, ["generate", "team/studies/pilot.yaml", "--lang", "en"])
     assert result.exit_code == 0, result.stderr
     assert "Paywell" in result.stdout
+
+
+BANK_WITH = """\
+kind: bank
+format: {format}
+id: x
+category: c
+title: T
+questions:
+  - id: a
+    text: Hi
+    minutes: {minutes}
+"""
+
+
+def test_yaml_1_1_numbers_are_not_taken_silently(tmp_path):
+    for raw, value in (("1:30", "90"), ("010", "8"), ("0x0A", "10")):
+        write(tmp_path, "b.yaml", BANK_WITH.format(format=1, minutes=raw))
+        result = runner.invoke(app, ["validate", "b.yaml"])
+        assert result.exit_code == 1, raw
+        assert f'b.yaml:9:14: questions[0].minutes: YAML reads "{raw}" as {value}' in result.stderr
+
+
+def test_a_newer_format_is_one_clear_message(tmp_path):
+    write(tmp_path, "b.yaml", BANK_WITH.format(format=2, minutes=3))
+    result = runner.invoke(app, ["validate", "b.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr.count("error:") == 1
+    assert "b.yaml:2:9: format 2 is not one this dreamq reads" in result.stderr
+
+
+def test_other_yaml_in_a_bank_directory_is_named_as_such(tmp_path):
+    write(tmp_path / "team", "ci.yml", "on:\n  push:\njobs: {}\n")
+    result = runner.invoke(app, ["validate", "team"])
+    assert result.exit_code == 1
+    assert "team/ci.yml:1:1: not a dreamq file" in result.stderr
+
+
+def test_validating_a_directory_without_yaml_fails(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["validate", "empty"])
+    assert result.exit_code == 1
+    assert "no .yaml or .yml files here" in result.stderr
+
+
+def test_languages_are_matched_case_insensitively_and_unknown_ones_explained():
+    result = runner.invoke(app, ["generate", "--lang", "zh-hant"])
+    assert result.exit_code == 0 and "研究目標" in result.stdout
+    result = runner.invoke(app, ["generate", "--lang", "fr"])
+    assert result.exit_code == 1
+    assert 'no "fr" values in domain "pizza-delivery"; it has en, zh-Hant, zh-Hans' in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from ._yamlload import DEFAULT_LIMITS, Limits, Mark, YMap, load_yaml, read_text
 from .errors import DreamqError, Problem, display_path
 
 KINDS = ("bank", "domain", "study")
+_KIND_LINE = re.compile(r"^kind:\s*[\"']?(bank|domain|study)\b", re.M)
 
 
 def read_document(
@@ -29,9 +31,23 @@ def parse_document(
     its own (semantic) problems to.  Raises :class:`DreamqError` when the text
     is not YAML or does not fit its format.
     """
-    from ._formats import SPECS
+    from ._formats import FORMAT_VERSION, SPECS
 
-    data = load_yaml(text, filename, limits)
+    try:
+        data = load_yaml(text, filename, limits)
+    except DreamqError as exc:
+        if _KIND_LINE.search(text):
+            raise
+        first = exc.problems[0]
+        raise DreamqError(
+            Problem(
+                f"not a dreamq file (no kind: bank, domain or study), and YAML says: {first.message}",
+                filename,
+                first.line,
+                first.column,
+                hint="keep other YAML files (CI workflows, configuration) out of bank directories",
+            )
+        ) from None
     checker = Checker(filename)
     if data is None:
         raise DreamqError(
@@ -67,6 +83,18 @@ def parse_document(
     if expected is not None and kind != expected:
         raise DreamqError(
             Problem(f"this file holds a {kind}, not a {expected}", filename, data.mark.line)
+        )
+    version = data.get("format")
+    if "format" in data and version != FORMAT_VERSION and str(version) != str(FORMAT_VERSION):
+        mark = data.value_marks["format"]
+        raise DreamqError(
+            Problem(
+                f"format {version} is not one this dreamq reads (it reads format {FORMAT_VERSION})",
+                filename,
+                mark.line,
+                mark.column,
+                hint="upgrade dreamq, or write format: 1",
+            )
         )
     SPECS[kind].check(data, data.mark, "", checker)
     if checker.problems:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._yamlload import YList, YMap, as_mark, type_word
+from ._yamlload import Mark, YList, YMap, as_mark, type_word
 from .errors import Problem, did_you_mean
 
 
@@ -131,6 +131,9 @@ class Text(Type):
         return self._with_description(schema)
 
 
+_PLAIN_INT = re.compile(r"0|[1-9][0-9]*")
+
+
 class Int(Type):
     def __init__(self, description: str = "", minimum: int = 0, maximum: int = 1_000_000):
         self.description = description
@@ -140,6 +143,15 @@ class Int(Type):
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if isinstance(value, bool) or not isinstance(value, int):
             _wrong_type("a whole number", value, mark, path, out)
+            return False
+        raw = mark.raw if isinstance(mark, Mark) else getattr(mark, "value", None)
+        if raw is not None and not _PLAIN_INT.fullmatch(raw):
+            # YAML 1.1 reads 1:30 as 90 (base 60), 010 as 8 and 0x0A as 10
+            out.add(
+                f'{_where(path)}YAML reads "{raw}" as {value}',
+                mark,
+                hint=f"write the number in plain digits, e.g. {value}",
+            )
             return False
         if not self.minimum <= value <= self.maximum:
             out.add(

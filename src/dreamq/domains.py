@@ -28,6 +28,23 @@ class Domain:
     def languages(self) -> tuple[str, ...]:
         return tuple(self.values)
 
+    def language(self, tag: str) -> str:
+        """``tag`` as this domain spells it (language tags are case-insensitive:
+        zh-hant is zh-Hant), or an error listing the languages it has."""
+        if tag in self.values:
+            return tag
+        for known in self.values:
+            if known.lower() == tag.lower():
+                return known
+        raise DreamqError(
+            Problem(
+                f'no "{tag}" values in domain "{self.id}"; it has {", ".join(self.values)}',
+                display_path(self.path),
+                hint=f"generate with --lang {next(iter(self.values), 'en')}, or add values.{tag} "
+                "to the domain (and translations to the banks)",
+            )
+        )
+
     def variables(self, language: str) -> dict[str, Any]:
         """Plain-data variables for ``language``; ``artifact`` is the first of
         ``artifacts`` unless the profile sets it.  Raises

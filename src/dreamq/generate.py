@@ -53,8 +53,9 @@ def generate(
     catalog = load_catalog(bank_dirs, environ=environ, lazy=True)
     the_study = catalog.study(study)
     the_domain = catalog.domain_for(the_study, domain)
+    language = the_domain.language(language or the_study.language)
     check_references(the_study, catalog.banks)
-    problems = unfillable(the_study, catalog.banks, the_domain, language or the_study.language)
+    problems = unfillable(the_study, catalog.banks, the_domain, language)
     if problems:
         raise DreamqError(problems)
     plan = plan_session(the_study, catalog.banks, minutes=minutes, seed=seed)

@@ -16,6 +16,7 @@ from .fill import TemplateTextError, render_text, scan
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
+    files: int = 0
     banks: int = 0
     questions: int = 0
     domains: int = 0
@@ -27,7 +28,7 @@ class Report:
 
     def summary(self) -> str:
         counts = (
-            f"{self.banks} bank(s) with {self.questions} question(s), "
+            f"{self.files} file(s): {self.banks} bank(s) with {self.questions} question(s), "
             f"{self.domains} domain(s), {self.studies} study(ies)"
         )
         if self.ok:
@@ -60,8 +61,19 @@ def validate(
     else:
         checked, problems = load_layers(layers)
         reference = checked
+    files = _count_files(paths or [d for dirs, _ in layers for d in dirs])
+    if paths and files == 0:
+        problems = [
+            Problem(
+                "no .yaml or .yml files here",
+                ", ".join(display_path(p) for p in paths),
+                hint="name the bank files or the directory that holds them",
+            ),
+            *problems,
+        ]
     report = Report(
         problems=list(problems),
+        files=files,
         banks=len(checked.banks),
         questions=sum(len(b.questions) for b in checked.banks.values()),
         domains=len(checked.domains),
@@ -71,6 +83,12 @@ def validate(
     domains = checked.domains or reference.domains
     report.problems += _check_variables(checked, domains)
     return report
+
+
+def _count_files(paths: Sequence[str | Path]) -> int:
+    from .catalog import yaml_files
+
+    return sum(len(yaml_files(Path(p))) if Path(p).is_dir() else 1 for p in paths)
 
 
 def _check_studies(checked: Catalog, reference: Catalog) -> list[Problem]:
