@@ -32,13 +32,14 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _provenance(path: Path, origin: str) -> str:
-    if origin == "bundled":
-        try:
-            return f"bundled: {path.resolve().relative_to(bundled_root().resolve())}"
-        except ValueError:
-            return "bundled"
-    return f"{origin}: {display_path(path)}"
+def _source(path: Path, origin: str) -> dict[str, str]:
+    """Where a file came from, for the guide's header: its origin (bundled,
+    team or file) and its path (inside the package for bundled files)."""
+    shown = display_path(path)
+    root = bundled_root().resolve()
+    if origin == "bundled" and path.resolve().is_relative_to(root):
+        shown = str(path.resolve().relative_to(root))
+    return {"origin": origin, "path": shown}
 
 
 class _Filler:
@@ -114,7 +115,7 @@ def guide_data(
     lang = language or study.language
     filler = _Filler(domain, lang)
     date = date or _dt.date.today()
-    replaced = {(o.kind, o.id): _provenance(o.replaced, o.replaced_origin) for o in overrides}
+    replaced = {(o.kind, o.id): _source(o.replaced, o.replaced_origin) for o in overrides}
     number = 0
     sections = []
     used_banks: dict[str, Bank] = {}
@@ -175,7 +176,7 @@ def guide_data(
             "title": b.pick(b.title, lang),
             "category": b.category,
             "source": b.source,
-            "provenance": _provenance(b.path, b.origin),
+            **_source(b.path, b.origin),
             "replaces": None,
         }
         if ("bank", b.id) in replaced:
@@ -184,11 +185,11 @@ def guide_data(
     return {
         "title": study.pick(study.title, lang),
         "description": study.pick(study.description, lang),
-        "study": {"id": study.id, "provenance": _provenance(study.path, study.origin)},
+        "study": {"id": study.id, **_source(study.path, study.origin)},
         "domain": {
             "id": domain.id,
             "title": domain.pick(domain.title, lang),
-            "provenance": _provenance(domain.path, domain.origin),
+            **_source(domain.path, domain.origin),
             "variables": filler.variables,
         },
         "minutes": plan.minutes,
