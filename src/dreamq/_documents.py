@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from ._schema import Checker
-from ._yamlload import DEFAULT_LIMITS, Limits, Mark, YMap, load_yaml, read_text
-from .errors import DreamqError, Problem, display_path
+from ._yamlload import DEFAULT_LIMITS, Limits, Mark, YMap, load_yaml
+from .errors import DreamqError, Problem
 
 KINDS = ("bank", "domain", "study")
 _KIND_LINE = re.compile(r"^kind:\s*[\"']?(bank|domain|study)\b", re.M)
-
-
-def read_document(
-    path: Path, expected: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> tuple[str, YMap, Checker]:
-    """Load ``path`` and check it against the format its ``kind`` names."""
-    return parse_document(read_text(path, limits), display_path(path), expected, limits)
 
 
 def parse_document(

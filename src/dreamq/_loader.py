@@ -10,6 +10,7 @@ data.  Files with problems are never cached: every run reports them afresh.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,25 @@ from .studies import Study, study_from_plain, study_to_plain
 
 #: Bump when the cached form of a bank, domain or study changes.
 CACHE_LAYOUT = 4
+#: The modules whose code decides what a file loads as.
+_LOADING_MODULES = (
+    "_builders", "_documents", "_formats", "_loader", "_schema", "_yamlload",
+    "banks", "domains", "fill", "studies",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _salt() -> bytes:
+    """dreamq's version and a hash of its loading code: an editable install
+    whose code changed never reads entries an older build wrote."""
+    import hashlib
+
+    code = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _LOADING_MODULES:
+        code.update((here / f"{name}.py").read_bytes())
+    return f"dreamq {__version__} cache {CACHE_LAYOUT} {code.hexdigest()}\0".encode()
+
 
 _FROM_PLAIN = {"bank": bank_from_plain, "domain": domain_from_plain, "study": study_from_plain}
 _TO_PLAIN: dict[type, tuple[str, Any]] = {
@@ -46,8 +66,7 @@ def load_file(
     directory = cache_dir("files")
     key = None
     if directory is not None:
-        salt = f"dreamq {__version__} cache {CACHE_LAYOUT}\0".encode()
-        key = hashlib.sha256(salt + raw).hexdigest()
+        key = hashlib.sha256(_salt() + raw).hexdigest()
         entry = read_json(directory, key)
         kind = entry.get("kind") if isinstance(entry, dict) else None
         if kind in _FROM_PLAIN and expected in (None, kind):
@@ -73,8 +92,7 @@ def load_plain_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> Any:
     directory = cache_dir("files")
     key = None
     if directory is not None:
-        salt = f"dreamq {__version__} cache {CACHE_LAYOUT} plain\0".encode()
-        key = hashlib.sha256(salt + raw).hexdigest()
+        key = hashlib.sha256(_salt() + b"plain\0" + raw).hexdigest()
         entry = read_json(directory, key)
         if isinstance(entry, dict) and entry.get("kind") == "plain":
             return entry.get("data")

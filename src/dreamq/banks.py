@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from ._languages import pick as pick_language
 
 
 @dataclass(slots=True)
@@ -71,11 +74,9 @@ class Bank:
             self._positions.update((q.id, i) for i, q in enumerate(self.questions))
         return self._positions[question_id]
 
-    def pick(self, values: Mapping[str, object], language: str) -> object:
+    def pick(self, values: Mapping[str, Any], language: str) -> Any:
         """A localized field's value in ``language``, else in the bank's own language."""
-        if language in values:
-            return values[language]
-        return values.get(self.language, ())
+        return pick_language(values, language, self.language, default=())
 
     @property
     def minutes(self) -> int:

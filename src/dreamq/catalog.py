@@ -71,7 +71,7 @@ class Catalog:
     def domain(self, ref: str) -> Domain:
         """A domain by id, or from a file when ``ref`` is a path."""
         if looks_like_path(ref):
-            return _load_one(Path(ref), "domain", "file")  # type: ignore[return-value]
+            return load_file(Path(ref), "domain", "file")  # type: ignore[return-value]
         try:
             return self.domains[ref]
         except KeyError:
@@ -114,7 +114,7 @@ class Catalog:
         """A study by id or path; the bundled default when ``ref`` is None."""
         ref = ref or DEFAULT_STUDY
         if looks_like_path(ref):
-            return _load_one(Path(ref), "study", "file")  # type: ignore[return-value]
+            return load_file(Path(ref), "study", "file")  # type: ignore[return-value]
         try:
             return self.studies[ref]
         except KeyError:
@@ -125,10 +125,6 @@ class Catalog:
 
 def looks_like_path(ref: str) -> bool:
     return ref.endswith(YAML_SUFFIXES) or "/" in ref or os.sep in ref
-
-
-def _load_one(path: Path, expected: str, origin: str) -> Bank | Domain | Study:
-    return load_file(path, expected, origin)
 
 
 def team_dirs(
@@ -239,7 +235,7 @@ class _Bundled(MutableMapping):  # type: ignore[type-arg]
             return self.overlay[key]
         if key not in self.loaded:
             path = self.paths[key]
-            item = _load_one(path, self.kind, "bundled")
+            item = load_file(path, self.kind, "bundled")
             if item.id != key:
                 raise DreamqError(
                     Problem(f'bundled file holds id "{item.id}", not "{key}"', display_path(path))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._languages import pick as pick_language
 from .errors import DreamqError, Problem, display_path
 
 #: Variables every bundled domain defines; question texts may use these.
@@ -67,9 +68,8 @@ class Domain:
         return result
 
     def pick(self, values: Mapping[str, str], language: str) -> str:
-        if language in values:
-            return values[language]
-        return next(iter(values.values()), "")
+        """A localized field's value in ``language``, else in English, else any."""
+        return pick_language(values, language, "en")
 
 
 def load_domain(path: str | Path, origin: str = "bundled") -> Domain:

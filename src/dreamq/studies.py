@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._languages import pick as pick_language
+
 #: The study used when none is named: a 90-minute co-creation focus group.
 DEFAULT_STUDY = "co-creation-90"
 
@@ -40,10 +42,9 @@ class Study:
     #: Line of the ``domain:`` key, for messages about it.
     domain_line: int | None = None
 
-    def pick(self, values: Mapping[str, object], language: str) -> object:
-        if language in values:
-            return values[language]
-        return values.get(self.language, next(iter(values.values()), ""))
+    def pick(self, values: Mapping[str, Any], language: str) -> Any:
+        """A localized field's value in ``language``, else in the study's own language."""
+        return pick_language(values, language, self.language)
 
 
 def load_study(path: str | Path, origin: str = "bundled") -> Study:
