@@ -239,6 +239,11 @@ def bench_scale(work: Path) -> None:
 
 def main() -> None:
     os.environ.setdefault("DREAMQ_CACHE_DIR", tempfile.mkdtemp(prefix="dreamq-bench-cache-"))
+    # Measure dreamq as installed: pip compiles bytecode on install, so let the
+    # subprocesses write it (some shells set PYTHONDONTWRITEBYTECODE) and warm up.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([str(BIN / "dreamq"), "--help"], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run([str(BIN / "dreamq"), "validate"], stderr=subprocess.DEVNULL, check=True)
     print(
         f"dreamq benchmarks on Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median/best of {RUNS} runs"
     )
