@@ -4,7 +4,6 @@ Heavy modules (yaml, jinja2, rich) are imported inside the commands that need
 them, so that ``dreamq --help`` stays as cheap as Typer itself.
 """
 
-
 import os
 import sys
 from collections.abc import Iterator
