@@ -316,6 +316,9 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
 
     builder = _Builder()
     resolve_plain = builder.resolve_plain
+    # Keys and short values repeat thousands of times in a large bank; resolve
+    # each distinct one once.  Values are immutable (str, int, bool, date).
+    resolved: dict[str, tuple[Any, str]] = {}
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     map_start, seq_start = ev.MappingStartEvent, ev.SequenceStartEvent
     map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
@@ -344,7 +347,12 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
             tag = event.tag
             if tag is None or tag == "!":
                 if not event.style:  # plain (unquoted) scalar
-                    value, tag = resolve_plain(event, filename)
+                    hit = resolved.get(event.value)
+                    if hit is None:
+                        hit = resolve_plain(event, filename)
+                        if len(event.value) <= 40:
+                            resolved[event.value] = hit
+                    value, tag = hit
                 else:
                     value, tag = event.value, _STR
             else:
