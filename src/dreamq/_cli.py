@@ -279,25 +279,7 @@ def banks_list(
             }
             for b in sorted(catalog.banks.values(), key=lambda b: b.id)
         ]
-        if as_json:
-            import json
-
-            _emit(json.dumps(rows, ensure_ascii=False, indent=2))
-            return
-        _table(
-            ["id", "title", "questions", "minutes", "languages", "origin"],
-            [
-                [
-                    r["id"],
-                    r["title"],
-                    r["questions"],
-                    r["minutes"],
-                    " ".join(r["languages"]),
-                    r["origin"],
-                ]
-                for r in rows
-            ],
-        )
+        _listing(rows, ["id", "title", "questions", "minutes", "languages", "origin"], as_json)
 
 
 @banks_app.command("show")
@@ -357,15 +339,7 @@ def domains_list(
             }
             for d in sorted(catalog.domains.values(), key=lambda d: d.id)
         ]
-        if as_json:
-            import json
-
-            _emit(json.dumps(rows, ensure_ascii=False, indent=2))
-            return
-        _table(
-            ["id", "title", "languages", "origin"],
-            [[r["id"], r["title"], " ".join(r["languages"]), r["origin"]] for r in rows],
-        )
+        _listing(rows, ["id", "title", "languages", "origin"], as_json)
 
 
 @domains_app.command("show")
@@ -426,6 +400,17 @@ def schema(
     from ._formats import json_schema
 
     _emit(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
+    """Rows as JSON (every field), or as a table of ``columns``."""
+    if as_json:
+        import json
+
+        _emit(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    cells = [[" ".join(r[c]) if isinstance(r[c], list) else r[c] for c in columns] for r in rows]
+    _table(columns, cells)
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> None:
