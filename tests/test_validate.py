@@ -142,3 +142,12 @@ def test_languages_are_matched_case_insensitively_and_unknown_ones_explained():
     result = runner.invoke(app, ["generate", "--lang", "fr"])
     assert result.exit_code == 1
     assert 'no "fr" values in domain "pizza-delivery"; it has en, zh-Hant, zh-Hans' in result.stderr
+
+
+def test_a_link_out_of_a_bank_directory_is_not_followed(tmp_path):
+    outside = write(tmp_path, "outside.yaml", BANK_WITH.format(format=1, minutes=3))
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "linked.yaml").symlink_to(outside)
+    result = runner.invoke(app, ["validate", "team"])
+    assert result.exit_code == 1
+    assert "team/linked.yaml: is a link to a file outside the bank directory" in result.stderr

@@ -181,7 +181,18 @@ def load_layers(
         defined_here: dict[tuple[str, str], Path] = {}
         for directory in directories:
             files = yaml_files(directory) if directory.is_dir() else [directory]
+            root = directory.resolve() if directory.is_dir() else None
             for path in files:
+                if root is not None and not path.resolve().is_relative_to(root):
+                    problems.append(
+                        Problem(
+                            "is a link to a file outside the bank directory; it was not read",
+                            display_path(path),
+                            hint="copy the file into the directory, or add its own "
+                            "directory with --bank-dir",
+                        )
+                    )
+                    continue
                 try:
                     item = load_file(path, origin=origin)
                 except DreamqError as exc:
