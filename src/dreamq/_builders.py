@@ -33,7 +33,7 @@ def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Ban
                 bank_variables |= _scan(item, f"bank {key}", lang, data, key, checker)
     questions: list[Question] = []
     seen: dict[str, int] = {}
-    events = list.__iter__(data["questions"].item_marks)  # raw events: no Mark unless needed
+    events = data["questions"].events  # raw events: no Mark unless needed
     for q, q_event in zip(data["questions"], events, strict=True):
         q_line = q_event.start_mark.line + 1
         qid = q["id"]

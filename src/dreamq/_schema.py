@@ -109,7 +109,11 @@ class Text(Type):
         if not isinstance(value, str):
             _wrong_type("text", value, mark, path, out)
             return False
-        if len(value.strip()) < self.min_length:
+        if (
+            not value
+            or value.isspace()
+            or (self.min_length > 1 and len(value.strip()) < self.min_length)
+        ):
             out.add(f"{_where(path)}must not be empty", mark)
             return False
         if len(value) > self.max_length:
@@ -218,7 +222,7 @@ class ListOf(Type):
             out.add(f"{_where(path)}has {len(value)} items; at most {self.max_items}", mark)
             return False
         # raw parser events: a Mark is only built for a value with a problem
-        marks = list.__iter__(value.item_marks) if isinstance(value, YList) else [mark] * len(value)
+        marks = value.events if isinstance(value, YList) else [mark] * len(value)
         ok = True
         seen: dict[Any, int] = {}
         for i, (item, item_mark) in enumerate(zip(value, marks, strict=True)):
@@ -256,25 +260,23 @@ class Record(Type):
             _wrong_type(f"a mapping ({self.name})", value, mark, path, out)
             return False
         ok = True
-        key_marks = value.key_marks if isinstance(value, YMap) else {}
-        value_marks = value.value_marks if isinstance(value, YMap) else {}
-        raw_value_mark = dict.get
-        for key, item in value.items():
-            spec = self.fields.get(key)
+        # raw parser events, key and value alternating: a Mark is built only for a problem
+        events = value.events if isinstance(value, YMap) else None
+        fields = self.fields
+        for i, (key, item) in enumerate(value.items()):
+            spec = fields.get(key)
             if spec is None:
-                allowed = ", ".join(self.fields)
+                allowed = ", ".join(fields)
                 out.add(
                     f'{_where(path)}unknown key "{key}" in {self.name}.'
-                    f"{did_you_mean(str(key), self.fields)}",
-                    key_marks.get(key, mark),
+                    f"{did_you_mean(str(key), fields)}",
+                    events[2 * i] if events is not None else mark,
                     hint=f"allowed keys: {allowed}",
                 )
                 ok = False
                 continue
-            ok = (
-                spec.type.check(item, raw_value_mark(value_marks, key, mark), (path, key), out)
-                and ok
-            )
+            where = events[2 * i + 1] if events is not None else mark
+            ok = spec.type.check(item, where, (path, key), out) and ok
         for key, spec in self.fields.items():
             if spec.required and key not in value:
                 out.add(f'{_where(path)}missing required key "{key}" in {self.name}', mark)
@@ -309,14 +311,17 @@ class MapOf(Type):
             _wrong_type("a mapping", value, mark, path, out)
             return False
         ok = True
-        key_marks = value.key_marks if isinstance(value, YMap) else {}
-        value_marks = value.value_marks if isinstance(value, YMap) else {}
-        for key, item in value.items():
+        events = value.events if isinstance(value, YMap) else None
+        for i, (key, item) in enumerate(value.items()):
             if not self._regex.fullmatch(key):
-                out.add(f'{_where(path)}"{key}" is not valid: {self.key_hint}', key_marks.get(key))
+                out.add(
+                    f'{_where(path)}"{key}" is not valid: {self.key_hint}',
+                    events[2 * i] if events is not None else mark,
+                )
                 ok = False
                 continue
-            ok = self.value.check(item, dict.get(value_marks, key, mark), (path, key), out) and ok
+            where = events[2 * i + 1] if events is not None else mark
+            ok = self.value.check(item, where, (path, key), out) and ok
         return ok
 
     def json_schema(self) -> dict[str, Any]:

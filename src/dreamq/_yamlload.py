@@ -91,34 +91,57 @@ class _MarkList(list):
 
 
 class YMap(dict):
-    """A mapping that knows the position of each key and value."""
+    """A mapping that knows the position of each key and value.
 
-    __slots__ = ("_event", "key_marks", "value_marks")
+    The parser's events are kept in one flat list, key and value alternating
+    in insertion order (``events[2*i]``, ``events[2*i+1]`` for the i-th key):
+    the cheapest thing to build for the many values that never need a
+    position.  ``key_marks`` and ``value_marks`` build key → Mark views on
+    first use."""
+
+    __slots__ = ("_event", "_key_marks", "_value_marks", "events")
 
     def __init__(self, event: Any):
         super().__init__()
         self._event = event
-        self.key_marks: dict[str, Mark] = _Marks()
-        self.value_marks: dict[str, Mark] = _Marks()
+        self.events: list[Any] = []
+        self._key_marks: dict[str, Mark] | None = None
+        self._value_marks: dict[str, Mark] | None = None
 
     @property
     def mark(self) -> Mark:
         return mark_of_event(self._event)
+
+    @property
+    def key_marks(self) -> dict[str, Mark]:
+        if self._key_marks is None:
+            self._key_marks = _Marks(zip(self, self.events[0::2], strict=True))
+        return self._key_marks
+
+    @property
+    def value_marks(self) -> dict[str, Mark]:
+        if self._value_marks is None:
+            self._value_marks = _Marks(zip(self, self.events[1::2], strict=True))
+        return self._value_marks
 
 
 class YList(list):
-    """A sequence that knows the position of each item."""
+    """A sequence that knows the position of each item (``events[i]``)."""
 
-    __slots__ = ("_event", "item_marks")
+    __slots__ = ("_event", "events")
 
     def __init__(self, event: Any):
         super().__init__()
         self._event = event
-        self.item_marks: list[Mark] = _MarkList()
+        self.events: list[Any] = []
 
     @property
     def mark(self) -> Mark:
         return mark_of_event(self._event)
+
+    @property
+    def item_marks(self) -> list[Mark]:
+        return _MarkList(self.events)
 
 
 def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -324,7 +347,9 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
     map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
     get_event = loader.get_event
     # The container being filled, and the key waiting for its value (maps only).
-    stack: list[tuple[Any, Any, Any]] = []  # (container, pending key, key event) of outer levels
+    # (container, pending key, key event, its events.append) of outer levels
+    stack: list[tuple[Any, Any, Any, Any]] = []
+    add_event: Any = None
     container: Any = None
     key: Any = _NO_KEY
     key_event: Any = None
@@ -342,31 +367,33 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
             nodes += 1
             if nodes > max_nodes:
                 raise _too_many(filename, event, limits)
-            if event.anchor is not None:
-                _check_node(event, filename, "scalar")
-            tag = event.tag
-            if tag is None or tag == "!":
-                if not event.style:  # plain (unquoted) scalar
+            if event.anchor is None and event.tag is None:  # the common case
+                if event.style:  # quoted or block: always text
+                    value, tag = event.value, _STR
+                else:  # plain: YAML 1.1 may read it as a number, boolean, date...
                     hit = resolved.get(event.value)
                     if hit is None:
                         hit = resolve_plain(event, filename)
                         if len(event.value) <= 40:
                             resolved[event.value] = hit
                     value, tag = hit
-                else:
-                    value, tag = event.value, _STR
             else:
-                value, tag = builder.scalar(event, filename)
-            if container is None:
-                root, have_root = value, True
-            elif key is not _NO_KEY:
+                if event.anchor is not None:
+                    _check_node(event, filename, "scalar")
+                if event.tag == "!":  # the non-specific tag: text
+                    value, tag = event.value, _STR
+                else:
+                    value, tag = builder.scalar(event, filename)
+            if key is not _NO_KEY:
                 container[key] = value
-                dict.__setitem__(container.key_marks, key, key_event)
-                dict.__setitem__(container.value_marks, key, event)
+                add_event(key_event)
+                add_event(event)
                 key = _NO_KEY
+            elif container is None:
+                root, have_root = value, True
             elif type(container) is YList:
                 container.append(value)
-                list.append(container.item_marks, event)
+                add_event(event)
             else:
                 if tag != _STR:
                     _bad_key(value, tag, event, filename)
@@ -400,22 +427,23 @@ def _build(loader: Any, filename: str, limits: Limits) -> Any:
                         'e.g. text: "{{ product }} ..."',
                     )
                 )
-            stack.append((container, key, key_event))
+            stack.append((container, key, key_event, add_event))
             container = YMap(event) if is_map else YList(event)
+            add_event = container.events.append
             key, key_event = _NO_KEY, None
             continue
         if cls is map_end or cls is seq_end:
             done = container
-            container, key, key_event = stack.pop()
+            container, key, key_event, add_event = stack.pop()
             if container is None:
                 root, have_root = done, True
             elif type(container) is YList:
                 container.append(done)
-                list.append(container.item_marks, done._event)
+                add_event(done._event)
             else:
                 container[key] = done
-                dict.__setitem__(container.key_marks, key, key_event)
-                dict.__setitem__(container.value_marks, key, done._event)
+                add_event(key_event)
+                add_event(done._event)
                 key = _NO_KEY
             continue
         if cls is alias_event:
