@@ -281,3 +281,38 @@ def test_core_questions_come_in_bank_order_whatever_the_seed():
         assert [q.ref for q in plan.sections[0].questions] == ["introduction/consent_check"]
         warm_up = [q.ref for q in plan.sections[1].questions]
         assert warm_up[:2] == ["introduction/introductions", "warm_up/last_time_it_came_up"]
+
+
+def test_a_named_question_does_not_bring_its_banks_script_along():
+    text = generate(domain="pizza-delivery", date=DATE).text
+    assert text.count("Welcome, and thank you for giving us your time today.") == 1
+    warm_up = text.split("· Warm-up")[1].split("· Life and goals")[0]
+    assert "introduction/introductions" in warm_up and "Collect signed consent" not in warm_up
+
+
+def test_a_template_that_includes_itself_is_a_user_error(tmp_path):
+    write(tmp_path / "tpl", "guide.md.j2", '{% include "guide.md.j2" %}')
+    result = runner.invoke(app, ["generate", "--template", str(tmp_path / "tpl")])
+    assert result.exit_code == 1
+    assert "includes or extends itself" in result.stderr
+
+
+def test_an_index_past_the_end_fails_before_planning_whatever_the_seed(tmp_path):
+    team = tmp_path / "team"
+    write(
+        team,
+        "bank.yaml",
+        "kind: bank\nformat: 1\nid: extra\ncategory: c\ntitle: T\nquestions:\n"
+        "  - id: deep\n    text: 'What about the {{ artifacts[7] }}?'\n    minutes: 3\n"
+        "  - id: plain\n    text: What else?\n    minutes: 3\n",
+    )
+    write(
+        team,
+        "study.yaml",
+        "kind: study\nformat: 1\nid: s\ntitle: S\ndomain: pizza-delivery\nminutes: 3\n"
+        "sections:\n  - id: a\n    title: A\n    minutes: 3\n    banks: [extra]\n",
+    )
+    for seed in range(4):
+        result = runner.invoke(app, ["generate", "s", "-b", str(team), "--seed", str(seed)])
+        assert result.exit_code == 1, seed
+        assert 'question "extra/deep" (en): list object has no element 7' in result.stderr

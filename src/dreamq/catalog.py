@@ -93,7 +93,7 @@ class Catalog:
                 )
             )
         ref = study.domain
-        if looks_like_path(ref) and not Path(ref).is_absolute() and study.origin != "bundled":
+        if looks_like_path(ref) and not Path(ref).is_absolute():
             ref = str(study.path.parent / ref)
         try:
             return self.domain(ref)

@@ -199,6 +199,7 @@ def unfillable(
     languages = [language] if language else list(domain.languages)
     defined = {lang: domain.variables(lang).keys() for lang in languages if lang in domain.values}
     lacking: dict[tuple[str, str, int | None, str], list[str]] = {}
+    failures: list[Problem] = []
     seen: set[str] = set()
     for section in study.sections:
         refs = [ref.partition("/") for ref in section.questions]
@@ -220,15 +221,22 @@ def unfillable(
             for lang, names in defined.items():
                 if lang not in q.text:
                     continue
-                for name in sorted(q.variables - names):
+                missing = sorted(q.variables - names)
+                for name in missing:
                     lacking.setdefault((f'question "{q.ref}"', path, q.line, name), []).append(lang)
-    problems = []
+                failure = None if missing else _index_failure(q, lang, domain)
+                if failure:
+                    failures.append(
+                        Problem(f'question "{q.ref}" ({lang}): {failure}', path, q.line)
+                    )
+    problems = list(failures)
     for (where, path, line, name), langs in lacking.items():
         hint_name = did_you_mean(name, next(iter(defined.values()), ()))
         problems.append(
             Problem(
                 f'{where} uses {{{{ {name} }}}}, which domain "{domain.id}" '
-                f"({display_path(domain.path)}) does not define for {', '.join(langs)}.{hint_name}",
+                f"({display_path(domain.path)}) does not define for {', '.join(langs)}"
+                + (f".{hint_name}" if hint_name else ""),
                 path,
                 line,
                 hint=f"add {name} to the domain's values, or leave the bank or question out "
@@ -236,3 +244,15 @@ def unfillable(
             )
         )
     return problems
+
+
+def _index_failure(q: Any, lang: str, domain: Domain) -> str | None:
+    """Why a question that indexes a list (``{{ artifacts[2] }}``) cannot be
+    filled for ``domain``, or None.  Only texts with an index are rendered."""
+    for text in (q.text[lang], *q.probes.get(lang, ())):
+        if "[" in text and "{" in text:
+            try:
+                render_text(text, domain.variables(lang))
+            except TemplateTextError as exc:
+                return str(exc)
+    return None

@@ -236,7 +236,7 @@ def _fill(
     if overflow:
         refs = ", ".join(q.ref for q in overflow)
         warnings.append(
-            f"{where}: core questions overflow its {box}-minute box{script}; "
+            f"{where}: its named and core questions overflow its {box}-minute box{script}; "
             f"left out {refs} ({sum(q.minutes for q in overflow)} minutes)"
         )
     elif not chosen and candidates and not pool:

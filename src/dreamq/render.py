@@ -120,11 +120,11 @@ def guide_data(
     sections = []
     used_banks: dict[str, Bank] = {}
     for ps in plan.sections:
+        # A section's scripts, notes and stance cues come from the banks it
+        # draws from; a question it names from another bank brings only itself.
         section_banks = list(ps.banks)
         for q in ps.questions:
-            b = banks[q.bank_id]
-            if b not in section_banks:
-                section_banks.append(b)
+            used_banks.setdefault(q.bank_id, banks[q.bank_id])
         questions = []
         for q in ps.questions:
             number += 1
@@ -164,6 +164,7 @@ def guide_data(
                 "used_minutes": ps.used_minutes,
                 "notes": list(study.pick(ps.section.notes, lang)),
                 "script": texts("script"),
+                "script_minutes": sum(b.script_minutes for b in section_banks),
                 "moderator_notes": texts("moderator_notes"),
                 "stance": _unique(texts("stance")),
                 "questions": questions,
@@ -326,6 +327,14 @@ def render_guide(
     except TemplateNotFound as exc:
         raise DreamqError(
             Problem(f'template "{exc.name}" not found (or outside the template directory)')
+        ) from None
+    except RecursionError:
+        raise DreamqError(
+            Problem(
+                "template includes or extends itself, or a macro calls itself without end",
+                name,
+                hint="check {% include %}, {% extends %} and macros in your templates",
+            )
         ) from None
     except (
         UndefinedError,
