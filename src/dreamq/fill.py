@@ -26,6 +26,10 @@ ALLOWED_FILTERS = frozenset(
     {"capitalize", "lower", "upper", "title", "trim", "first", "last", "join"}
 )
 
+#: How many (text) arguments each allowed filter may take: join's separator only
+#: (its second argument names an attribute to read).
+_FILTER_ARGS = {"join": 1}
+
 # Text with nothing but plain characters and {{ name }} needs no Jinja parse.
 _SIMPLE_VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _JINJA_OPENERS = ("{{", "{%", "{#", "}}", "%}", "#}")
@@ -89,11 +93,17 @@ def _scan_with_jinja(text: str) -> frozenset[str]:
                 )
             if node.kwargs or node.dyn_args or node.dyn_kwargs:
                 raise TemplateTextError("filters in question texts take plain arguments only")
+            if len(node.args) > _FILTER_ARGS.get(node.name, 0):
+                raise TemplateTextError(
+                    f'filter "{node.name}" takes at most {_FILTER_ARGS.get(node.name, 0)} '
+                    "argument(s) in question texts",
+                    node.lineno,
+                )
             visit(node.node, True)
             for arg in node.args:
-                if not isinstance(arg, nodes.Const):
+                if not isinstance(arg, nodes.Const) or not isinstance(arg.value, str):
                     raise TemplateTextError(
-                        "filter arguments in question texts must be literal values", node.lineno
+                        "filter arguments in question texts must be literal text", node.lineno
                     )
             return
         if (
