@@ -133,6 +133,7 @@ BankDirs = Annotated[
         help="A directory of team banks, domains and studies; repeatable. "
         "Added after DREAMQ_BANK_PATH; same ids override bundled ones.",
         file_okay=False,
+        readable=False,
     ),
 ]
 
@@ -199,6 +200,7 @@ def generate(
             "-t",
             metavar="DIR",
             file_okay=False,
+            readable=False,
             help="Directory of templates overriding the bundled ones.",
         ),
     ] = None,
@@ -209,6 +211,7 @@ def generate(
             "-o",
             metavar="FILE",
             dir_okay=False,
+            readable=False,
             help="Write the guide here instead of stdout.",
         ),
     ] = None,
@@ -370,6 +373,7 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            readable=False,
             metavar="PATH...",
             help="Files or directories to check (default: everything on the search path).",
         ),

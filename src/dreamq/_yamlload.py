@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ class Limits:
 
     max_bytes: int = 16 * 1024 * 1024
     max_depth: int = 64
-    max_nodes: int = 1_000_000
+    max_nodes: int = 400_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -152,7 +153,10 @@ def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
             raise DreamqError(
                 Problem("is a directory, not a YAML file", shown, hint="name a .yaml file")
             )
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DreamqError(Problem("is not a regular file", shown, hint="name a .yaml file"))
+        size = info.st_size
         if size > limits.max_bytes:
             raise DreamqError(
                 Problem(
@@ -216,8 +220,21 @@ def load_yaml(text: str, filename: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         return _build(loader, filename, limits)
     except yaml.MarkedYAMLError as exc:
         raise DreamqError(_syntax_problem(exc, filename, text)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise DreamqError(
+            Problem(
+                f"character U+{exc.character:04X} is not allowed in YAML",
+                filename,
+                line,
+                column,
+                hint="remove it; control characters cannot appear in dreamq files",
+            )
+        ) from None
     except yaml.YAMLError as exc:
-        raise DreamqError(Problem(f"YAML error: {exc}", filename)) from None
+        message = " ".join(str(exc).split())
+        raise DreamqError(Problem(f"YAML error: {message}", filename)) from None
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -296,6 +313,8 @@ class _Builder:
                 value = None
             else:
                 value = self._constructor.construct_yaml_timestamp(node)
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                raise ValueError("too large")
         except Exception:  # a value its own tag cannot parse, e.g. !!int abc
             raise DreamqError(
                 Problem(

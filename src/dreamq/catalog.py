@@ -138,14 +138,45 @@ def team_dirs(
 
 def yaml_files(directory: Path) -> list[Path]:
     """Every .yaml/.yml file below ``directory``, skipping hidden files and folders."""
-    found = []
-    for path in directory.rglob("*"):
-        rel = path.relative_to(directory).parts
-        if any(part.startswith(".") for part in rel):
-            continue
-        if path.suffix in YAML_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found)
+    return scan_directory(directory)[0]
+
+
+def scan_directory(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The YAML files below ``directory`` and the problems met on the way:
+    linked folders (not followed: a shared repository must not lead dreamq
+    elsewhere) and folders it cannot read.  Hidden files and folders are skipped."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(
+            Problem(
+                f"cannot read this folder: {error.strerror}",
+                display_path(error.filename or directory),
+                hint="check its permissions",
+            )
+        )
+
+    for root, dirs, files in os.walk(directory, onerror=unreadable):
+        here = Path(root)
+        for name in sorted(dirs):
+            if name.startswith("."):
+                dirs.remove(name)
+            elif (here / name).is_symlink():
+                dirs.remove(name)
+                problems.append(
+                    Problem(
+                        "is a link to a folder; dreamq does not follow linked folders",
+                        display_path(here / name),
+                        hint="add that folder with its own --bank-dir instead",
+                    )
+                )
+        dirs.sort()
+        for name in files:
+            path = here / name
+            if not name.startswith(".") and path.suffix in YAML_SUFFIXES and path.is_file():
+                found.append(path)
+    return sorted(found), problems
 
 
 def search_layers(
@@ -180,7 +211,11 @@ def load_layers(
     for directories, origin in layers:
         defined_here: dict[tuple[str, str], Path] = {}
         for directory in directories:
-            files = yaml_files(directory) if directory.is_dir() else [directory]
+            if directory.is_dir():
+                files, met = scan_directory(directory)
+                problems.extend(met)
+            else:
+                files = [directory]
             root = directory.resolve() if directory.is_dir() else None
             for path in files:
                 if root is not None and not path.resolve().is_relative_to(root):

@@ -74,7 +74,7 @@ class Problem:
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return _printable(text)
 
 
 class DreamqError(Exception):
@@ -132,4 +132,21 @@ def unknown_id_error(kind: str, wanted: str, known: Iterable[str], hint: str) ->
             f"Known {_PLURALS.get(kind, kind + 's')}: {listing}",
             hint=hint,
         )
+    )
+
+
+def _printable(text: str) -> str:
+    """Control and format characters from a file (NUL, ESC, newlines, U+202E)
+    shown escaped, so a message is one line and cannot restyle the terminal."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    return "".join(
+        ch
+        if ch.isprintable() or (ch == " ")
+        else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
     )

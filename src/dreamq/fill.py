@@ -26,6 +26,12 @@ ALLOWED_FILTERS = frozenset(
     {"capitalize", "lower", "upper", "title", "trim", "first", "last", "join"}
 )
 
+#: Deepest expression a question text may hold ({{ a | upper | lower }} is 3).
+_MAX_DEPTH = 16
+
+#: Names Jinja gives a meaning of its own; a domain variable cannot use them.
+_RESERVED = frozenset({"self", "loop", "super", "caller", "varargs", "kwargs"})
+
 #: How many (text) arguments each allowed filter may take: join's separator only
 #: (its second argument names an attribute to read).
 _FILTER_ARGS = {"join": 1}
@@ -57,7 +63,12 @@ def scan(text: str) -> frozenset[str]:
     if "{" not in text:
         return frozenset()
     if _is_simple(text):
-        return frozenset(_SIMPLE_VAR.findall(text))
+        names = frozenset(_SIMPLE_VAR.findall(text))
+        if names & _RESERVED:
+            raise TemplateTextError(
+                f'"{sorted(names & _RESERVED)[0]}" is a name Jinja reserves; name the variable otherwise'
+            )
+        return names
     return _scan_with_jinja(text)
 
 
@@ -69,10 +80,26 @@ def _scan_with_jinja(text: str) -> frozenset[str]:
         tree = env.parse(text)
     except TemplateSyntaxError as exc:
         raise TemplateTextError(f"Jinja syntax error: {exc.message}", exc.lineno) from None
+    except RecursionError:
+        raise TemplateTextError("expression nested too deeply") from None
     names: set[str] = set()
     allowed_roots = (nodes.Template, nodes.Output, nodes.TemplateData)
 
+    depth = 0
+
     def visit(node: Any, in_expr: bool) -> None:
+        nonlocal depth
+        depth += 1
+        try:
+            _visit(node, in_expr)
+        finally:
+            depth -= 1
+
+    def _visit(node: Any, in_expr: bool) -> None:
+        if depth > _MAX_DEPTH:
+            raise TemplateTextError(
+                f"expression nested more than {_MAX_DEPTH} levels deep", node.lineno
+            )
         if isinstance(node, allowed_roots) and not in_expr:
             for child in node.iter_child_nodes():
                 visit(child, isinstance(node, nodes.Output))
@@ -120,7 +147,15 @@ def _scan_with_jinja(text: str) -> frozenset[str]:
             getattr(node, "lineno", None),
         )
 
-    visit(tree, False)
+    try:
+        visit(tree, False)
+    except RecursionError:
+        raise TemplateTextError("expression nested too deeply") from None
+    reserved = names & _RESERVED
+    if reserved:
+        raise TemplateTextError(
+            f'"{sorted(reserved)[0]}" is a name Jinja reserves; name the variable otherwise'
+        )
     return frozenset(names)
 
 
@@ -185,6 +220,8 @@ def render_text(text: str, variables: Mapping[str, Any]) -> str:
         return _compiled(text).render(variables)
     except TemplateError as exc:
         raise TemplateTextError(str(exc)) from None
+    except RecursionError:
+        raise TemplateTextError("expression nested too deeply") from None
 
 
 def _finalize(value: Any) -> Any:

@@ -9,7 +9,8 @@ file outside the template directories.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,8 @@ from .planner import SessionPlan
 
 #: Output formats and the template that renders each.
 TEMPLATES = {"md": "guide.md.j2"}
-#: Largest guide dreamq will write (a 90-minute guide is about 20 KB).
-MAX_OUTPUT_CHARS = 10_000_000
+#: Largest guide dreamq will write, in characters (a 90-minute guide has ~25,000).
+MAX_OUTPUT_CHARS = 2_000_000
 
 
 def clock(minutes: int) -> str:
@@ -226,8 +227,16 @@ def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
     files = []
     for directory in (bundled_templates(), template_dir):
         path = directory / "labels.yaml" if directory is not None else None
-        if path is None or not path.is_file():
+        if path is None or not (path.is_file() or path.is_symlink()):
             continue
+        if not path.resolve().is_relative_to(directory.resolve()):
+            raise DreamqError(
+                Problem(
+                    "is a link to a file outside the template directory; it was not read",
+                    display_path(path),
+                    hint="copy the file into the template directory",
+                )
+            )
         data = load_plain_yaml(path) or {}
         if not isinstance(data, dict):
             raise DreamqError(
@@ -241,15 +250,32 @@ def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
         for path, data in files:
             block = data.get(lang) or {}
             if not isinstance(block, dict) or not all(isinstance(v, str) for v in block.values()):
-                raise DreamqError(
-                    Problem(f"labels for {lang} must map names to text", display_path(path), 1)
-                )
+                raise DreamqError(_label_problem(path, lang))
             labels.update(block)
     return labels
 
 
+def _label_problem(path: Path, lang: str) -> Problem:
+    """Where in labels.yaml a label is not text (the file is parsed again with
+    positions: this only happens for a broken file)."""
+    from ._schema import Checker, MapOf, Text
+    from ._yamlload import load_yaml, read_text
+
+    shown = display_path(path)
+    data = load_yaml(read_text(path), shown)
+    checker = Checker(shown)
+    block = data.get(lang) if isinstance(data, dict) else None
+    mark = data.value_marks.get(lang) if hasattr(data, "value_marks") else None
+    MapOf(Text()).check(block, mark, ("", lang), checker)
+    if checker.problems:
+        first = checker.problems[0]
+        return Problem(f"labels: {first.message}", shown, first.line, first.column, hint=first.hint)
+    return Problem(f"labels for {lang} must map names to text", shown, 1)
+
+
 def _template_environment(template_dir: Path | None) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment, safe_range
 
     class ConfinedLoader(FileSystemLoader):
@@ -260,14 +286,40 @@ def _template_environment(template_dir: Path | None) -> Any:
             real = Path(filename).resolve()
             roots = [Path(p).resolve() for p in self.searchpath]
             if not any(real.is_relative_to(root) for root in roots):
-                raise TemplateNotFound(template)
+                raise _OutsideTemplates(template, display_path(filename))
             return source, filename, uptodate
 
     loaders = []
     if template_dir is not None:
         loaders.append(ConfinedLoader(str(template_dir)))
     loaders.append(ConfinedLoader(str(bundled_templates())))
-    env = ImmutableSandboxedEnvironment(
+
+    class BoundedEnvironment(ImmutableSandboxedEnvironment):
+        """Arithmetic that could build a huge string or list, or a huge
+        number, is checked before it runs (and never folded at compile time)."""
+
+        intercepted_binops = frozenset({"*", "**", "+"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and abs(right) > 64:
+                raise SecurityError(f"exponent {right} is too large")
+            if operator == "*":
+                for seq, n in ((left, right), (right, left)):
+                    if (
+                        isinstance(seq, (str, list, tuple))
+                        and isinstance(n, int)
+                        and len(seq) * n > MAX_OUTPUT_CHARS
+                    ):
+                        raise SecurityError("repetition would exceed the guide size limit")
+            if (
+                operator == "+"
+                and isinstance(left, (str, list, tuple))
+                and hasattr(right, "__len__")
+            ) and len(left) + len(right) > MAX_OUTPUT_CHARS:
+                raise SecurityError("concatenation would exceed the guide size limit")
+            return super().call_binop(context, operator, left, right)
+
+    env = BoundedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".html", ".xml.j2")),
@@ -313,9 +365,11 @@ def render_guide(
     env = _template_environment(tdir)
     context = dict(data)
     context["labels"] = load_labels(str(data["language"]), tdir)
+    shown = display_path(tdir / name) if tdir is not None and (tdir / name).exists() else name
     try:
-        template = env.get_template(name)
-        text = template.render(guide=context, labels=context["labels"])
+        with _bounded(RENDER_SECONDS, RENDER_MEMORY):
+            template = env.get_template(name)
+            text = template.render(guide=context, labels=context["labels"])
     except TemplateSyntaxError as exc:
         raise DreamqError(
             Problem(
@@ -325,15 +379,52 @@ def render_guide(
             )
         ) from None
     except TemplateNotFound as exc:
+        filename, line = _template_position(exc)
         raise DreamqError(
-            Problem(f'template "{exc.name}" not found (or outside the template directory)')
+            Problem(
+                f'template "{exc.name}" not found, or outside the template directory',
+                filename or shown,
+                line,
+                hint="templates may include, import or extend only files beside them",
+            )
         ) from None
-    except RecursionError:
+    except _OutsideTemplates as exc:
+        filename, line = _template_position(exc)
+        raise DreamqError(
+            Problem(
+                f'template "{exc.name}" ({exc.path}) is a link to a file outside the template '
+                "directory; it was not read",
+                filename or exc.path,
+                line,
+                hint="copy the file into the template directory",
+            )
+        ) from None
+    except RecursionError as exc:
+        filename, line = _template_position(exc)
+        if line is None:
+            line = _deepest_line(env, name)
         raise DreamqError(
             Problem(
                 "template includes or extends itself, or a macro calls itself without end",
-                name,
+                filename or shown,
+                line,
                 hint="check {% include %}, {% extends %} and macros in your templates",
+            )
+        ) from None
+    except _RenderLimit as exc:
+        filename, line = _template_position(exc)
+        raise DreamqError(
+            Problem(str(exc), filename or shown, line, hint="a guide renders in milliseconds")
+        ) from None
+    except MemoryError as exc:
+        filename, line = _template_position(exc)
+        raise DreamqError(
+            Problem(
+                f"the guide would be too large: rendering needed more than "
+                f"{RENDER_MEMORY // 2**20} MB",
+                filename or shown,
+                line,
+                hint="look for huge repeats, ranges or joins",
             )
         ) from None
     except (
@@ -344,21 +435,88 @@ def render_guide(
         TypeError,
         ValueError,
         LookupError,
-        OverflowError,
-        MemoryError,
     ) as exc:
         filename, line = _template_position(exc)
         raise DreamqError(
             Problem(
-                f"template error: {exc}",
-                filename or name,
+                f"template error: {exc or type(exc).__name__}",
+                filename or shown,
                 line,
                 hint="templates see only `guide` and `labels`; see docs/templates.md",
             )
         ) from None
     if len(text) > MAX_OUTPUT_CHARS:
-        raise DreamqError(Problem(f"rendered guide exceeds {MAX_OUTPUT_CHARS:,} characters", name))
+        raise DreamqError(Problem(f"rendered guide exceeds {MAX_OUTPUT_CHARS:,} characters", shown))
     return text
+
+
+#: Wall-clock seconds and extra memory a template may take to render (the
+#: bundled guide takes a few milliseconds and a few megabytes).
+RENDER_SECONDS = 2.0
+RENDER_MEMORY = 64 * 2**20
+
+
+class _RenderLimit(Exception):
+    pass
+
+
+class _OutsideTemplates(Exception):
+    """A template file that is a link leading out of the template directory
+    (not TemplateNotFound: the bundled template must not stand in for it)."""
+
+    def __init__(self, name: str, path: str):
+        super().__init__(name)
+        self.name = name
+        self.path = path
+
+
+@contextmanager
+def _bounded(seconds: float, memory: int) -> Iterator[None]:
+    """Stop a runaway template: a wall-clock alarm (main thread only) and an
+    address-space ceiling of ``memory`` above what the process uses now
+    (Linux), so that a 'x' * 10**9 fails at once instead of taking the
+    machine's memory.  Both are restored afterwards."""
+    import signal
+    import threading
+
+    timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if timer:
+
+        def expire(signum: int, frame: Any) -> None:
+            raise _RenderLimit(f"template took longer than {seconds:g} s to render")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    ceiling = _memory_ceiling(memory)
+    try:
+        yield
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if ceiling is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, ceiling)
+
+
+def _memory_ceiling(extra: int) -> tuple[int, int] | None:
+    """Lower RLIMIT_AS to current use + ``extra``; return the limits to restore."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as fh:
+            used = int(fh.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = used + extra
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft != resource.RLIM_INFINITY and soft <= limit:
+            return None  # already tighter
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        return soft, hard
+    except (ImportError, OSError, ValueError):
+        return None
 
 
 def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
@@ -369,3 +527,14 @@ def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
         if frame.filename.endswith(".j2") or "/templates" in frame.filename:
             return display_path(frame.filename), frame.lineno
     return None, None
+
+
+def _deepest_line(env: Any, name: str) -> int | None:
+    """The line of a template that nests brackets and filters the deepest:
+    where a recursion error in parsing most likely comes from."""
+    try:
+        source = env.loader.get_source(env, name)[0]
+    except Exception:
+        return None
+    counts = [sum(line.count(c) for c in "([{|") for line in source.splitlines()]
+    return counts.index(max(counts)) + 1 if counts else None

@@ -79,9 +79,10 @@ def validate(
         domains=len(checked.domains),
         studies=len(checked.studies),
     )
-    report.problems += _check_studies(checked, reference)
-    domains = checked.domains or reference.domains
-    report.problems += _check_variables(checked, domains)
+    if not report.problems:  # on a partial catalog these would only repeat the cause
+        report.problems += _check_studies(checked, reference)
+        domains = checked.domains or reference.domains
+        report.problems += _check_variables(checked, domains)
     return report
 
 
