@@ -452,7 +452,7 @@ def render_guide(
 
 #: Wall-clock seconds and extra memory a template may take to render (the
 #: bundled guide takes a few milliseconds and a few megabytes).
-RENDER_SECONDS = 2.0
+RENDER_SECONDS = 1.5
 RENDER_MEMORY = 64 * 2**20
 
 
