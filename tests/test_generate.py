@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dreamq import __version__
+from dreamq import __version__, generate
 from dreamq._cli import app
 from dreamq.catalog import load_catalog
-from dreamq.generate import generate
 
 from .helpers import team_dir, write
 

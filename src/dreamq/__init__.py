@@ -19,8 +19,8 @@ from ._version import __version__
 from .errors import DreamqError, Problem
 
 if TYPE_CHECKING:
+    from ._generate import Guide, generate
     from .catalog import Catalog, load_catalog
-    from .generate import Guide, generate
     from .planner import SessionPlan, plan_session
     from .render import guide_data, render_guide
     from .validation import validate
@@ -43,8 +43,8 @@ __all__ = [
 _LAZY = {
     "Catalog": "catalog",
     "load_catalog": "catalog",
-    "Guide": "generate",
-    "generate": "generate",
+    "Guide": "_generate",
+    "generate": "_generate",
     "SessionPlan": "planner",
     "plan_session": "planner",
     "guide_data": "render",

@@ -29,7 +29,8 @@ def cache_dir(name: str) -> Path | None:
         base = (Path(xdg) if xdg else Path.home() / ".cache") / "dreamq"
     directory = base / name
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)  # mode applies to the last part
+        directory.mkdir(exist_ok=True, mode=0o700)
     except OSError:
         return None
     return directory if os.access(directory, os.W_OK) else None

@@ -230,7 +230,7 @@ def generate(
     """Generate a moderator guide (Markdown) for a study and a domain."""
     session_date = _parse_date(date)
     with _reporting():
-        from .generate import generate as run_generate
+        from ._generate import generate as run_generate
         from .output import write_atomic
 
         if output is not None and (output.exists() or output.is_symlink()) and not force:

@@ -268,7 +268,8 @@ def unfillable(
             for lang, names in defined.items():
                 if lang not in q.text:
                     continue
-                missing = sorted(q.variables - names)
+                used = _variables_in(q, lang)
+                missing = sorted(used - names)
                 for name in missing:
                     lacking.setdefault((f'question "{q.ref}"', path, q.line, name), []).append(lang)
                 failure = None if missing else _index_failure(q, lang, domain)
@@ -286,7 +287,9 @@ def unfillable(
                 + (f".{hint_name}" if hint_name else ""),
                 path,
                 line,
-                hint=f"add {name} to the domain's values, or leave the bank or question out "
+                hint="fix the variable name"
+                if hint_name
+                else f"add {name} to the domain's values, or leave the bank or question out "
                 "of the study",
             )
         )
@@ -303,3 +306,13 @@ def _index_failure(q: Any, lang: str, domain: Domain) -> str | None:
             except TemplateTextError as exc:
                 return str(exc)
     return None
+
+
+def _variables_in(q: Any, lang: str) -> frozenset[str]:
+    """The variables the question's text and probes use in one language."""
+    if not q.variables:
+        return frozenset()
+    used: set[str] = set()
+    for text in (q.text[lang], *q.probes.get(lang, ())):
+        used |= scan(text)
+    return frozenset(used)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .banks import Bank
 from .catalog import Catalog, load_layers, search_layers
 from .domains import Domain
-from .errors import DreamqError, Problem, display_path
+from .errors import DreamqError, Problem, did_you_mean, display_path
 from .fill import TemplateTextError, render_text, scan
 
 
@@ -127,7 +127,7 @@ def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Pr
         for lang in domain.languages
     }
     for bank in checked.banks.values():
-        lacking: dict[tuple[str, int | None, str], list[str]] = {}
+        lacking: dict[tuple[str, int | None, str, str], list[str]] = {}
         for where, line, lang, text in _texts(bank):
             used = scan(text)
             for domain in domains.values():
@@ -137,7 +137,7 @@ def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Pr
                 missing = sorted(used - values.keys())
                 for name in missing:
                     shown = display_path(domain.path)
-                    found = lacking.setdefault((where, line, name), [])
+                    found = lacking.setdefault((where, line, lang, name), [])
                     if shown not in found:
                         found.append(shown)
                 if missing:
@@ -152,14 +152,18 @@ def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Pr
                             line,
                         )
                     )
-        for (where, line, name), files in lacking.items():
+        known = {name for values in variables.values() for name in values}
+        for (where, line, lang, name), files in lacking.items():
+            suggestion = did_you_mean(name, known)
             problems.append(
                 Problem(
-                    f"{where} uses {{{{ {name} }}}}, which {', '.join(files)} "
-                    f"do{'es' if len(files) == 1 else ''} not define",
+                    f"{where} ({lang}) uses {{{{ {name} }}}}, which {', '.join(files)} "
+                    f"do{'es' if len(files) == 1 else ''} not define.{suggestion}",
                     display_path(bank.path),
                     line,
-                    hint=f"add {name} to the domain's values, or reword the text",
+                    hint="fix the variable name"
+                    if suggestion
+                    else f"add {name} to the domain's values, or reword the text",
                 )
             )
     return problems
