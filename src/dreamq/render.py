@@ -378,56 +378,12 @@ def render_guide(
                 exc.lineno,
             )
         ) from None
-    except TemplateNotFound as exc:
-        filename, line = _template_position(exc)
-        raise DreamqError(
-            Problem(
-                f'template "{exc.name}" not found, or outside the template directory',
-                filename or shown,
-                line,
-                hint="templates may include, import or extend only files beside them",
-            )
-        ) from None
-    except _OutsideTemplates as exc:
-        filename, line = _template_position(exc)
-        raise DreamqError(
-            Problem(
-                f'template "{exc.name}" ({exc.path}) is a link to a file outside the template '
-                "directory; it was not read",
-                filename or exc.path,
-                line,
-                hint="copy the file into the template directory",
-            )
-        ) from None
-    except RecursionError as exc:
-        filename, line = _template_position(exc)
-        if line is None:
-            line = _deepest_line(env, name)
-        raise DreamqError(
-            Problem(
-                "template includes or extends itself, or a macro calls itself without end",
-                filename or shown,
-                line,
-                hint="check {% include %}, {% extends %} and macros in your templates",
-            )
-        ) from None
-    except _RenderLimit as exc:
-        filename, line = _template_position(exc)
-        raise DreamqError(
-            Problem(str(exc), filename or shown, line, hint="a guide renders in milliseconds")
-        ) from None
-    except MemoryError as exc:
-        filename, line = _template_position(exc)
-        raise DreamqError(
-            Problem(
-                f"the guide would be too large: rendering needed more than "
-                f"{RENDER_MEMORY // 2**20} MB",
-                filename or shown,
-                line,
-                hint="look for huge repeats, ranges or joins",
-            )
-        ) from None
     except (
+        TemplateNotFound,
+        _OutsideTemplates,
+        RecursionError,
+        _RenderLimit,
+        MemoryError,
         UndefinedError,
         SecurityError,
         TemplateError,
@@ -436,15 +392,7 @@ def render_guide(
         ValueError,
         LookupError,
     ) as exc:
-        filename, line = _template_position(exc)
-        raise DreamqError(
-            Problem(
-                f"template error: {exc or type(exc).__name__}",
-                filename or shown,
-                line,
-                hint="templates see only `guide` and `labels`; see docs/templates.md",
-            )
-        ) from None
+        raise DreamqError(_render_problem(exc, env, name, shown)) from None
     if len(text) > MAX_OUTPUT_CHARS:
         raise DreamqError(Problem(f"rendered guide exceeds {MAX_OUTPUT_CHARS:,} characters", shown))
     return text
@@ -517,6 +465,39 @@ def _memory_ceiling(extra: int) -> tuple[int, int] | None:
         return soft, hard
     except (ImportError, OSError, ValueError):
         return None
+
+
+def _render_problem(exc: BaseException, env: Any, name: str, shown: str) -> Problem:
+    """One message for anything that stopped a template while rendering,
+    placed at the template file and line it happened on."""
+    from jinja2 import TemplateNotFound
+
+    filename, line = _template_position(exc)
+    if isinstance(exc, _OutsideTemplates):
+        message = (
+            f'template "{exc.name}" ({exc.path}) is a link to a file outside the template '
+            "directory; it was not read"
+        )
+        hint = "copy the file into the template directory"
+        filename = filename or exc.path
+    elif isinstance(exc, TemplateNotFound):
+        message = f'template "{exc.name}" not found, or outside the template directory'
+        hint = "templates may include, import or extend only files beside them"
+    elif isinstance(exc, RecursionError):
+        message = "template includes or extends itself, or a macro calls itself without end"
+        hint = "check {% include %}, {% extends %} and macros in your templates"
+        line = line if line is not None else _deepest_line(env, name)
+    elif isinstance(exc, _RenderLimit):
+        message, hint = str(exc), "a guide renders in milliseconds"
+    elif isinstance(exc, MemoryError):
+        message = (
+            f"the guide would be too large: rendering needed more than {RENDER_MEMORY // 2**20} MB"
+        )
+        hint = "look for huge repeats, ranges or joins"
+    else:
+        message = f"template error: {exc or type(exc).__name__}"
+        hint = "templates see only `guide` and `labels`; see docs/templates.md"
+    return Problem(message, filename or shown, line, hint=hint)
 
 
 def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
