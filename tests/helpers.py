@@ -32,9 +32,9 @@ questions:
 STUDY = """\
 kind: study
 format: 1
-id: team-study
+id: {id}
 title: Team study
-domain: pizza-delivery
+domain: {domain}
 minutes: 20
 sections:
   - id: opening
@@ -59,5 +59,31 @@ def team_dir(root: Path, bank_id: str = "team_bank", minutes: int = 5) -> Path:
     """A team bank directory holding one bank and one study that uses it."""
     directory = root / "team"
     write(directory, f"{bank_id}.yaml", BANK.format(id=bank_id, minutes=minutes))
-    write(directory, "study.yaml", STUDY.format(bank=bank_id))
+    write(
+        directory,
+        "study.yaml",
+        STUDY.format(id="team-study", domain="pizza-delivery", bank=bank_id),
+    )
     return directory
+
+
+# A small team bank whose line numbers tests rely on: 3 id, 7 "- id: first",
+# 8 its text, 9-10 its probes, 11 its minutes, 12 its priority,
+# 13 "- id: second", 14 its text, 15 its minutes.
+TEAM_BANK = """\
+kind: bank
+format: 1
+id: team
+category: curiosity
+title: Team questions
+questions:
+- id: first
+  text: What do you like about {{ product }}?
+  probes:
+  - Why is that?
+  minutes: 5
+  priority: core
+- id: second
+  text: When did you last order?
+  minutes: 4
+"""

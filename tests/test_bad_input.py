@@ -13,27 +13,11 @@ from typer.testing import CliRunner
 from dreamq._cli import app
 from dreamq.errors import DreamqError
 
+from .helpers import TEAM_BANK
+
 runner = CliRunner()
 
-# Line numbers below refer to this text: 7 is "- id: first", 8 its text,
-# 9-10 its probes, 13 "- id: second", 14 its text, 15 its minutes.
-BANK = """\
-kind: bank
-format: 1
-id: team
-category: curiosity
-title: Team questions
-questions:
-- id: first
-  text: What do you like about {{ product }}?
-  probes:
-  - Why is that?
-  minutes: 5
-  priority: core
-- id: second
-  text: When did you last order?
-  minutes: 4
-"""
+BANK = TEAM_BANK  # line numbers in tests/helpers.py
 
 DOMAIN = """\
 kind: domain

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from dreamq._cli import app
 
-from .helpers import write
+from .helpers import STUDY, write
 
 runner = CliRunner()
 
@@ -19,30 +19,17 @@ values:
   en: {product: payroll software, company: Paywell, artifacts: [payslip]}
 """
 
-PILOT = """\
-kind: study
-format: 1
-id: pilot
-title: Pilot
-domain: {domain}
-minutes: 20
-sections:
-  - id: opening
-    title: Opening
-    minutes: 5
-    banks: [introduction]
-  - id: dreams
-    title: Dreams
-    minutes: 15
-    banks: [dreamer]
-"""
+
+def pilot(domain: str) -> str:
+    """A study with the bundled introduction and dreamer banks; domain: on line 5."""
+    return STUDY.format(id="pilot", domain=domain, bank="dreamer")
 
 
 def test_a_study_whose_domain_cannot_fill_its_banks_fails_validate_and_generate_for_every_seed(
     tmp_path,
 ):
     write(tmp_path / "team", "domain.yaml", THIN_DOMAIN)
-    write(tmp_path / "team", "pilot.yaml", PILOT.format(domain="payroll-app"))
+    write(tmp_path / "team", "pilot.yaml", pilot("payroll-app"))
     result = runner.invoke(app, ["validate", "team"])
     assert result.exit_code == 1
     assert 'question "dreamer/nobody_has_done" uses {{ industry }}' in result.stderr
@@ -54,7 +41,7 @@ def test_a_study_whose_domain_cannot_fill_its_banks_fails_validate_and_generate_
 
 
 def test_a_study_naming_an_unknown_domain_fails_validate_with_its_line(tmp_path):
-    write(tmp_path / "team", "pilot.yaml", PILOT.format(domain="pizza-delivry"))
+    write(tmp_path / "team", "pilot.yaml", pilot("pizza-delivry"))
     result = runner.invoke(app, ["validate", "team"])
     assert result.exit_code == 1
     assert "team/pilot.yaml:5: domain: unknown domain" in result.stderr
@@ -63,7 +50,7 @@ def test_a_study_naming_an_unknown_domain_fails_validate_with_its_line(tmp_path)
 
 def test_a_question_named_in_two_sections_is_an_error(tmp_path):
     study = (
-        PILOT.format(domain="pizza-delivery")
+        pilot("pizza-delivery")
         .replace("banks: [introduction]", "questions: [dreamer/blank_check]")
         .replace("banks: [dreamer]", "questions: [dreamer/blank_check]")
     )
@@ -85,9 +72,7 @@ def test_a_domain_path_in_a_study_is_relative_to_the_study(tmp_path):
             "artifacts: [payslip], industry: payroll, customers: HR leads, touchpoint: payslip run}",
         ),
     )
-    write(
-        tmp_path / "team" / "studies", "pilot.yaml", PILOT.format(domain="../domains/payroll.yaml")
-    )
+    write(tmp_path / "team" / "studies", "pilot.yaml", pilot("../domains/payroll.yaml"))
     result = runner.invoke(app, ["generate", "team/studies/pilot.yaml", "--lang", "en"])
     assert result.exit_code == 0, result.stderr
     assert "Paywell" in result.stdout

@@ -46,28 +46,11 @@ import pytest
 from typer.testing import CliRunner
 
 from dreamq._cli import app
+from tests.helpers import TEAM_BANK
 
 # ------------------------------------------------------------ valid inputs
 
-# A team bank.  Line numbers: 3 id, 7 "- id: first", 8 its text, 11 its
-# minutes, 12 its priority, 13 "- id: second", 14 its text, 15 its minutes.
-BANK = """\
-kind: bank
-format: 1
-id: team
-category: curiosity
-title: Team questions
-questions:
-- id: first
-  text: What do you like about {{ product }}?
-  probes:
-  - Why is that?
-  minutes: 5
-  priority: core
-- id: second
-  text: When did you last order?
-  minutes: 4
-"""
+BANK = TEAM_BANK  # line numbers in tests/helpers.py
 
 # Line numbers: 3 id, 8 company, 9 artifacts.
 DOMAIN = """\
