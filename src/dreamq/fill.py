@@ -258,7 +258,12 @@ def unfillable(
                 questions.extend(bank.questions)
                 for lang, names in defined.items():
                     for name in sorted(bank.variables - names):
-                        key = (f'bank "{bank_id}" notes', display_path(bank.path), None, name)
+                        key = (
+                            f'bank "{bank_id}" notes, stance or script',
+                            display_path(bank.path),
+                            None,
+                            name,
+                        )
                         lacking.setdefault(key, []).append(lang)
         for q in questions:
             if q is None or q.ref in seen:

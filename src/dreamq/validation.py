@@ -158,7 +158,8 @@ def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Pr
             problems.append(
                 Problem(
                     f"{where} ({lang}) uses {{{{ {name} }}}}, which {', '.join(files)} "
-                    f"do{'es' if len(files) == 1 else ''} not define.{suggestion}",
+                    f"do{'es' if len(files) == 1 else ''} not define"
+                    + (f".{suggestion}" if suggestion else ""),
                     display_path(bank.path),
                     line,
                     hint="fix the variable name"
