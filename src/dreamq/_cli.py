@@ -27,19 +27,29 @@ app = typer.Typer(
 banks_app = typer.Typer(help="List and show question banks.", no_args_is_help=True)
 domains_app = typer.Typer(help="List and show domain profiles.", no_args_is_help=True)
 app.add_typer(banks_app, name="banks")
+templates_app = typer.Typer(
+    help="List the bundled templates, or copy them out.", no_args_is_help=True
+)
 app.add_typer(domains_app, name="domains")
+app.add_typer(templates_app, name="templates")
 
 
 def _debug() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0", "false", "no")
 
 
-def _emit(text: str, newline: bool = True) -> None:
-    """Data on stdout.  A reader that goes away (`dreamq generate | head`) is
-    not an error: the rest is dropped and dreamq exits 0."""
+def _emit(data: str | bytes, newline: bool = True) -> None:
+    """Data on stdout (bytes for PDF and Word).  A reader that goes away
+    (`dreamq generate | head`) is not an error: the rest is dropped and
+    dreamq exits 0."""
     try:
-        sys.stdout.write(text + ("\n" if newline else ""))
-        sys.stdout.flush()
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data + ("\n" if newline else ""))
+            sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -215,6 +225,31 @@ def generate(
             help="Write the guide here instead of stdout.",
         ),
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-F",
+            metavar="FORMAT",
+            help="md, html, pdf, docx or json (default: from the -o suffix, else md). "
+            "pdf needs dreamq[pdf], docx needs dreamq[docx].",
+        ),
+    ] = None,
+    paper: Annotated[
+        str,
+        typer.Option(
+            "--paper", metavar="SIZE", help="Paper size for html, pdf and docx: a4 or letter."
+        ),
+    ] = "a4",
+    sheets: Annotated[
+        str | None,
+        typer.Option(
+            "--sheets",
+            metavar="NAMES",
+            help="Companion sheets to write beside the guide, comma-separated: observer, "
+            "debrief (-o guide.md writes guide.observer.md ...). Needs -o.",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Overwrite an existing output file.")
     ] = False,
@@ -227,15 +262,45 @@ def generate(
         ),
     ] = None,
 ) -> None:
-    """Generate a moderator guide (Markdown) for a study and a domain."""
+    """Generate a moderator guide for a study and a domain, with companion sheets."""
     session_date = _parse_date(date)
+    from .publishing import BINARY_FORMATS, FORMATS, PAPERS, format_for, sheet_path
+    from .sheets import SHEETS
+
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(
+            f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format"
+        )
+    if paper not in PAPERS:
+        raise typer.BadParameter(
+            f"{paper!r} is not one of {', '.join(PAPERS)}", param_hint="--paper"
+        )
+    sheet_names = [name.strip() for name in (sheets or "").split(",") if name.strip()]
+    for name in sheet_names:
+        if name not in SHEETS:
+            raise typer.BadParameter(
+                f"{name!r} is not one of {', '.join(SHEETS)}", param_hint="--sheets"
+            )
+    if sheet_names and output is None:
+        raise typer.BadParameter(
+            "sheets are written beside the guide: add -o FILE", param_hint="--sheets"
+        )
+    fmt = format_for(output, fmt)
+    if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
+        raise typer.BadParameter(
+            f"{fmt} is binary and stdout is a terminal: add -o guide.{fmt}, or redirect",
+            param_hint="--format",
+        )
     with _reporting():
         from ._generate import generate as run_generate
-        from .output import write_atomic
+        from .output import check_targets, write_files
 
-        if output is not None and (output.exists() or output.is_symlink()) and not force:
-            # Fail before doing the work; write_atomic checks again.
-            write_atomic(output, "", force=False)
+        targets = (
+            []
+            if output is None
+            else [output, *(sheet_path(output, s) for s in dict.fromkeys(sheet_names))]
+        )
+        check_targets(targets, force=force)  # fail before doing the work; checked again on writing
         guide = run_generate(
             study,
             domain=domain,
@@ -244,19 +309,26 @@ def generate(
             seed=seed,
             bank_dirs=bank_dir or (),
             template_dir=template,
+            fmt=fmt,
+            paper=paper,
+            sheets=sheet_names,
             date=session_date,
         )
         for warning in guide.warnings:
             _say("warning", warning)
         if output is None:
-            _emit(guide.text, newline=False)
-        else:
-            write_atomic(output, guide.text, force=force)
-            _say(
-                "",
-                f"wrote {output} ({guide.data['question_count']} questions, "
-                f"{guide.data['minutes']} minutes, {guide.data['language']})",
-            )
+            _emit(guide.content, newline=False)
+            return
+        write_files(
+            list(zip(targets, [guide.content, *guide.sheets.values()], strict=True)), force=force
+        )
+        _say(
+            "",
+            f"wrote {output} ({guide.data['question_count']} questions, "
+            f"{guide.data['minutes']} minutes, {guide.data['language']}, {fmt})",
+        )
+        for path in targets[1:]:
+            _say("", f"wrote {path}")
 
 
 @banks_app.command("list")
@@ -394,16 +466,53 @@ def validate(
 
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="bank, domain or study.", metavar="KIND")],
+    kind: Annotated[str, typer.Argument(help="bank, domain, study or guide.", metavar="KIND")],
 ) -> None:
-    """Print the JSON Schema of a file format (for editors and yaml-language-server)."""
-    if kind not in ("bank", "domain", "study"):
-        raise typer.BadParameter(f"{kind!r} is not one of bank, domain, study", param_hint="KIND")
+    """Print the JSON Schema of a file format: bank, domain and study for editors
+    (yaml-language-server), guide for the output of --format json."""
+    if kind not in ("bank", "domain", "study", "guide"):
+        raise typer.BadParameter(
+            f"{kind!r} is not one of bank, domain, study, guide", param_hint="KIND"
+        )
     import json
 
+    if kind == "guide":
+        from .publishing import guide_schema
+
+        _emit(json.dumps(guide_schema(), indent=2, ensure_ascii=False))
+        return
     from ._formats import json_schema
 
     _emit(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+@templates_app.command("list")
+def templates_list() -> None:
+    """List the bundled template files and what each renders."""
+    from .templates import PURPOSES, bundled_template_files
+
+    names = [p.name for p in bundled_template_files()]
+    _table(["file", "renders"], [[name, PURPOSES.get(name, "")] for name in names])
+
+
+@templates_app.command("export")
+def templates_export(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="Where to copy them (made if missing).", file_okay=False
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite files that exist.")
+    ] = False,
+) -> None:
+    """Copy the bundled templates into DIR as a starting point for --template DIR."""
+    with _reporting():
+        from .templates import export_templates
+
+        written = export_templates(directory, force=force)
+        _say("", f"wrote {len(written)} files to {directory}; use them with --template {directory}")
 
 
 def _listing(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:

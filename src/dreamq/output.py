@@ -4,16 +4,50 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import DreamqError, Problem, display_path
 
 
-def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same
-    directory and an atomic rename.  Refuses to replace an existing file (or a
-    symlink, even a dangling one) unless ``force`` is true."""
-    path = Path(path)
+def write_atomic(path: str | Path, content: str | bytes, *, force: bool = False) -> None:
+    """Write ``content`` (text is written as UTF-8) to ``path`` through a
+    temporary file in the same directory and an atomic rename.  Refuses to
+    replace an existing file (or a symlink, even a dangling one) unless
+    ``force`` is true."""
+    write_files([(Path(path), content)], force=force)
+
+
+def write_files(files: Sequence[tuple[Path, str | bytes]], *, force: bool = False) -> None:
+    """Write several files all or nothing: every target is checked, then every
+    file is written to a temporary file beside its target, and only then are
+    they renamed into place.  A problem with any of them writes none."""
+    check_targets([path for path, _ in files], force=force)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in files:
+            staged.append((_stage(Path(path), content), Path(path)))
+        for tmp, path in staged:
+            if path.is_symlink():
+                path.unlink()  # replace the link itself, never the file it points to
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise DreamqError(
+            Problem(f"cannot write file: {exc.strerror}; nothing was written", display_path(path))
+        ) from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def check_targets(paths: Sequence[str | Path], *, force: bool = False) -> None:
+    """Refuse, before any work is done, targets that :func:`write_files` would
+    refuse (an existing file without ``force``, a directory, a missing folder)."""
+    for path in paths:
+        _check_target(Path(path), force)
+
+
+def _check_target(path: Path, force: bool) -> None:
     shown = display_path(path)
     if (path.exists() or path.is_symlink()) and not force:
         raise DreamqError(
@@ -21,19 +55,22 @@ def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
         )
     if path.is_dir():
         raise DreamqError(Problem("is a directory; nothing was written", shown))
-    directory = path.parent
-    if not directory.is_dir():
+    if not path.parent.is_dir():
         raise DreamqError(
-            Problem("directory does not exist; nothing was written", display_path(directory))
+            Problem("directory does not exist; nothing was written", display_path(path.parent))
         )
-    data = text.encode("utf-8")
+
+
+def _stage(path: Path, content: str | bytes) -> str:
+    """``content`` in a synced temporary file beside ``path``; its name."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise DreamqError(
             Problem(
                 f"cannot write in this directory: {exc.strerror}; nothing was written",
-                display_path(directory),
+                display_path(path.parent),
             )
         ) from None
     try:
@@ -42,17 +79,10 @@ def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        if path.is_symlink():
-            path.unlink()  # replace the link itself, never the file it points to
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise DreamqError(
-            Problem(f"cannot write file: {exc.strerror}; nothing was written", shown)
-        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def _umask() -> int:

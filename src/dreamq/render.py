@@ -1,7 +1,8 @@
 """Rendering a planned session into a moderator guide through Jinja templates.
 
-Templates see one variable, ``guide``: plain data only (str, int, list, dict),
-built by :func:`guide_data` and documented in docs/templates.md.  They run in
+Templates see plain data only (str, int, list, dict): ``guide``, built by
+:func:`guide_data`, ``labels``, ``paper`` and, for a companion sheet,
+``sheet``; all documented in docs/templates.md.  They run in
 Jinja's immutable sandbox with ``StrictUndefined``; the loader refuses any
 file outside the template directories.
 """
@@ -22,8 +23,11 @@ from .errors import DreamqError, Problem, display_path
 from .fill import TemplateTextError, render_text
 from .planner import SessionPlan
 
-#: Output formats and the template that renders each.
-TEMPLATES = {"md": "guide.md.j2"}
+#: Text formats and the template that renders each (PDF is printed from the
+#: HTML; Word and JSON are built from the data, see dreamq.publishing).
+TEMPLATES = {"md": "guide.md.j2", "html": "guide.html.j2"}
+#: The template for the companion sheets (observer, debrief) in each text format.
+SHEET_TEMPLATES = {"md": "sheet.md.j2", "html": "sheet.html.j2"}
 #: Largest guide dreamq will write, in characters (a 90-minute guide has ~25,000).
 MAX_OUTPUT_CHARS = 2_000_000
 
@@ -349,27 +353,48 @@ def render_guide(
     *,
     fmt: str = "md",
     template_dir: str | Path | None = None,
+    paper: str = "a4",
+    sheet: str | None = None,
 ) -> str:
-    """Render guide data (from :func:`guide_data`) with the template for ``fmt``.
+    """Render guide data (from :func:`guide_data`) as Markdown or HTML text.
 
-    ``template_dir`` overrides bundled templates file by file.  A broken
-    template raises :class:`~dreamq.errors.DreamqError` naming its file and line.
+    ``sheet`` ("observer" or "debrief") renders that companion sheet instead
+    of the guide.  ``template_dir`` overrides bundled templates file by file.
+    A broken template raises :class:`~dreamq.errors.DreamqError` naming its
+    file and line.  PDF, Word and JSON are in :mod:`dreamq.publishing`.
     """
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
+    from .sheets import sheet_data
 
+    if fmt not in TEMPLATES:
+        raise ValueError(f"no template renders {fmt!r}; use one of {', '.join(TEMPLATES)}")
     tdir = Path(template_dir) if template_dir is not None else None
     if tdir is not None and not tdir.is_dir():
         raise DreamqError(Problem("template directory not found", display_path(tdir)))
-    name = TEMPLATES[fmt]
-    env = _template_environment(tdir)
     context = dict(data)
-    context["labels"] = load_labels(str(data["language"]), tdir)
-    shown = display_path(tdir / name) if tdir is not None and (tdir / name).exists() else name
+    labels = load_labels(str(data["language"]), tdir)
+    variables: dict[str, Any] = {"guide": context, "labels": labels, "paper": paper}
+    name = TEMPLATES[fmt]
+    if sheet is not None:
+        variables["sheet"] = sheet_data(sheet, labels)
+        name = SHEET_TEMPLATES[fmt]
+    return render_template(name, variables, tdir)
+
+
+def render_template(name: str, variables: Mapping[str, Any], template_dir: Path | None) -> str:
+    """Render one template with plain-data ``variables`` in the sandbox."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    env = _template_environment(template_dir)
+    shown = (
+        display_path(template_dir / name)
+        if template_dir is not None and (template_dir / name).exists()
+        else name
+    )
     try:
         with _bounded(RENDER_SECONDS, RENDER_MEMORY):
             template = env.get_template(name)
-            text = template.render(guide=context, labels=context["labels"])
+            text = template.render(**variables)
     except TemplateSyntaxError as exc:
         raise DreamqError(
             Problem(
@@ -472,7 +497,9 @@ def _render_problem(exc: BaseException, env: Any, name: str, shown: str) -> Prob
     placed at the template file and line it happened on."""
     from jinja2 import TemplateNotFound
 
-    filename, line = _template_position(exc)
+    # A cycle is reported where it is entered: the innermost frame depends on
+    # how deep the stack happened to be when Python gave up.
+    filename, line = _template_position(exc, outermost=isinstance(exc, RecursionError))
     if isinstance(exc, _OutsideTemplates):
         message = (
             f'template "{exc.name}" ({exc.path}) is a link to a file outside the template '
@@ -496,15 +523,18 @@ def _render_problem(exc: BaseException, env: Any, name: str, shown: str) -> Prob
         hint = "look for huge repeats, ranges or joins"
     else:
         message = f"template error: {exc or type(exc).__name__}"
-        hint = "templates see only `guide` and `labels`; see docs/templates.md"
+        hint = "templates see only `guide`, `labels`, `paper` and `sheet`; see docs/templates.md"
     return Problem(message, filename or shown, line, hint=hint)
 
 
-def _template_position(exc: BaseException) -> tuple[str | None, int | None]:
+def _template_position(
+    exc: BaseException, *, outermost: bool = False
+) -> tuple[str | None, int | None]:
     """The template file and line a render-time error happened at."""
     import traceback
 
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in frames if outermost else reversed(frames):
         if frame.filename.endswith(".j2") or "/templates" in frame.filename:
             return display_path(frame.filename), frame.lineno
     return None, None

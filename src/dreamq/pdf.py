@@ -1,0 +1,127 @@
+"""Printing the HTML guide to PDF with WeasyPrint (the optional ``dreamq[pdf]`` extra).
+
+The PDF is the HTML guide laid out for paper: the print stylesheet in the
+templates sets the page size, running header and page numbers.  WeasyPrint
+embeds (subsets of) the fonts it uses.  Nothing outside the document is
+fetched: only ``data:`` URLs load, so a template can neither reach the
+network nor read local files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import DreamqError, Problem
+
+#: Fontconfig language for each guide language that needs CJK glyphs.
+CJK_LANGUAGES = {"zh-Hant": "zh-tw", "zh-Hans": "zh-cn"}
+
+_FONT_HINT = (
+    "install a Chinese font, then run again: Debian/Ubuntu `apt install fonts-noto-cjk` "
+    "(or fonts-wqy-microhei), Fedora `dnf install google-noto-sans-cjk-fonts`, "
+    "macOS and Windows ship one; `fc-list :lang={lang}` lists what fontconfig finds"
+)
+
+
+def html_to_pdf(html: str, *, language: str = "en") -> bytes:
+    """Lay ``html`` out and return the PDF bytes.
+
+    Raises :class:`~dreamq.errors.DreamqError` when WeasyPrint is missing or
+    when a Chinese guide would print as empty boxes for want of a CJK font.
+    """
+    weasyprint = _import_weasyprint()
+    fc_lang = CJK_LANGUAGES.get(language)
+    if fc_lang is not None and not has_font_for(fc_lang):
+        raise DreamqError(
+            Problem(
+                f"no font for {language} is installed, so the PDF would print empty boxes",
+                hint=_FONT_HINT.format(lang=fc_lang),
+            )
+        )
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
+    with _quiet_weasyprint():
+        document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+        pdf = document.write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _import_weasyprint():  # type: ignore[no-untyped-def]
+    try:
+        import weasyprint
+    except ImportError:
+        raise DreamqError(
+            Problem(
+                "PDF output needs WeasyPrint, which is not installed",
+                hint="pip install 'dreamq[pdf]'",
+            )
+        ) from None
+    except OSError as exc:  # WeasyPrint is there but Pango is not
+        raise DreamqError(
+            Problem(
+                f"PDF output needs the Pango library, which WeasyPrint could not load ({exc})",
+                hint="install Pango: Debian/Ubuntu `apt install libpango-1.0-0 libpangoft2-1.0-0`, "
+                "macOS `brew install pango`; see WeasyPrint's installation guide",
+            )
+        ) from None
+    return weasyprint
+
+
+@contextmanager
+def _quiet_weasyprint() -> Iterator[None]:
+    """WeasyPrint logs each CSS property it ignores and each resource it may
+    not fetch; those are for template authors, not for every run."""
+    logger = logging.getLogger("weasyprint")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.CRITICAL)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def has_font_for(fc_lang: str) -> bool:
+    """Whether fontconfig (which WeasyPrint lays text out with) knows a font
+    covering language ``fc_lang`` ("zh-tw", "zh-cn").  True when fontconfig
+    cannot be asked: then WeasyPrint's own fallback decides."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("fontconfig") or "libfontconfig.so.1"
+    try:
+        fc = ctypes.CDLL(name)
+    except OSError:
+        return True
+
+    class FcFontSet(ctypes.Structure):
+        _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int), ("fonts", ctypes.c_void_p)]
+
+    fc.FcInitLoadConfigAndFonts.restype = ctypes.c_void_p
+    fc.FcNameParse.restype = ctypes.c_void_p
+    fc.FcNameParse.argtypes = [ctypes.c_char_p]
+    fc.FcObjectSetBuild.restype = ctypes.c_void_p
+    fc.FcObjectSetBuild.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    fc.FcFontList.restype = ctypes.POINTER(FcFontSet)
+    fc.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    for free in ("FcFontSetDestroy", "FcObjectSetDestroy", "FcPatternDestroy", "FcConfigDestroy"):
+        getattr(fc, free).argtypes = [ctypes.c_void_p]
+    config = fc.FcInitLoadConfigAndFonts()
+    if not config:
+        return True
+    pattern = fc.FcNameParse(f":lang={fc_lang}".encode())
+    objects = fc.FcObjectSetBuild(b"family", None)
+    fonts = fc.FcFontList(config, pattern, objects)
+    try:
+        return bool(fonts) and fonts.contents.nfont > 0
+    finally:
+        if fonts:
+            fc.FcFontSetDestroy(fonts)
+        fc.FcObjectSetDestroy(objects)
+        fc.FcPatternDestroy(pattern)
+        fc.FcConfigDestroy(config)
