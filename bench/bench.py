@@ -3,7 +3,9 @@
     python bench/bench.py            # all figures
     python bench/bench.py --quick    # fewer repetitions
 
-Targets (issue 2):
+Targets (issues 2 and 4):
+  * `dreamq generate -o guide.html` <= 1.2x `-o guide.md`; the PDF of the
+    default 90-minute guide <= 3 s (needs dreamq[pdf])
   * `dreamq --help` <= 1.15x `python -c "import typer"`
   * `dreamq generate --domain pizza-delivery -o guide.md` <= 0.6x cookiecutter
     --no-input rendering a small 3-file template (needs `pip install cookiecutter`)
@@ -122,6 +124,30 @@ def bench_generate(work: Path) -> None:
 
     cc_s = best_of(run_cookiecutter)
     report("dreamq generate -o guide.md vs cookiecutter --no-input", generate_s, cc_s, 0.6)
+
+
+def bench_formats(work: Path) -> None:
+    """HTML against Markdown (whole commands, alternated in one run), and the
+    PDF of the default guide in English and Traditional Chinese."""
+    dreamq = str(BIN / "dreamq")
+    base = [dreamq, "generate", "--domain", "pizza-delivery", "--force", "-o"]
+    html_s, md_s = interleaved_medians(
+        [*base, str(work / "guide.html")], [*base, str(work / "guide.md")], work, RUNS
+    )
+    report("dreamq generate -o guide.html vs -o guide.md", html_s, md_s, 1.2)
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        print("PDF: not measured (pip install 'dreamq[pdf]')")
+        return
+    for lang in ("en", "zh-Hant"):
+        command = [*base, str(work / f"guide.{lang}.pdf"), "--lang", lang]
+        seconds = median_seconds(command, work, max(3, RUNS // 3))
+        verdict = "ok" if seconds <= 3 else "OVER TARGET"
+        print(
+            f"{'dreamq generate -o guide.pdf --lang ' + lang:<58} {seconds * 1000:8.1f} ms"
+            f"  (target <= 3000 ms) {verdict}"
+        )
 
 
 def make_bank(n: int, directory: Path) -> tuple[Path, Path, str]:
@@ -251,6 +277,7 @@ def main() -> None:
         work = Path(tmp)
         bench_startup(work)
         bench_generate(work)
+        bench_formats(work)
         bench_scale(work)
 
 
