@@ -453,3 +453,29 @@ def test_templates_list_names_every_bundled_file():
     assert result.exit_code == 0
     for name in ("guide.md.j2", "guide.html.j2", "sheet.html.j2", "labels.yaml", "reference.docx"):
         assert name in result.stdout
+
+
+@needs_pdf
+def test_a_pdf_template_cannot_read_local_files(tmp_path):
+    """Only data: URLs load when printing: an image a template points at on
+    disk (or on the network) is not fetched into the PDF."""
+    import base64
+
+    pixel = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    (tmp_path / "secret.png").write_bytes(pixel)
+    inline = "data:image/png;base64," + base64.b64encode(pixel).decode()
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"></head><body>'
+        f'<img alt="" src="file://{tmp_path / "secret.png"}">{{{{ guide.title }}}}</body></html>'
+    )
+    write(tmp_path / "local", "guide.html.j2", page)
+    write(
+        tmp_path / "inline", "guide.html.j2", page.replace(f"file://{tmp_path}/secret.png", inline)
+    )
+    for name, loaded in (("local", False), ("inline", True)):
+        result = runner.invoke(app, ["generate", "-t", name, "-o", f"{name}.pdf"])
+        assert result.exit_code == 0, result.stderr
+        assert (b"/Subtype /Image" in Path(f"{name}.pdf").read_bytes()) is loaded, name
