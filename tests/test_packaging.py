@@ -86,3 +86,15 @@ def test_wheel_ships_the_bundled_data_and_works_from_another_directory(tmp_path)
     text = (elsewhere / "guide.md").read_text(encoding="utf-8")
     assert "bundled: question_banks/curiosity.yaml" in text and "Acme Pizza" in text
     assert run(str(env_dir / "bin" / "dreamq"), "validate", cwd=elsewhere).returncode == 0
+    # Every format's bundled pieces are in the wheel: HTML templates and CSS,
+    # the Word reference document, the JSON Schema of the output.
+    dreamq = str(env_dir / "bin" / "dreamq")
+    for name in ("guide.html", "guide.docx", "guide.json"):
+        made = run(dreamq, "generate", "-o", name, "--sheets", "observer", cwd=elsewhere)
+        assert made.returncode == 0, (name, made.stderr)
+    assert "@page" in (elsewhere / "guide.observer.html").read_text(encoding="utf-8")
+    schema = run(dreamq, "schema", "guide", cwd=elsewhere)
+    assert schema.returncode == 0 and '"document"' in schema.stdout
+    exported = run(dreamq, "templates", "export", "mine", cwd=elsewhere)
+    assert exported.returncode == 0, exported.stderr
+    assert (elsewhere / "mine" / "reference.docx").stat().st_size > 10_000
