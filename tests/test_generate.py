@@ -263,7 +263,16 @@ def test_a_shorter_session_keeps_every_script_and_core_question():
     assert core <= {q.ref for q in short.plan.questions}
     assert "introduction/consent_check" in {q.ref for q in short.plan.questions}
     assert short.plan.sections[0].minutes == full.plan.sections[0].minutes  # all script and core
-    assert short.warnings == ()
+    # What --minutes cut is reported: optional questions the 90-minute guide asks.
+    kept = {q.ref for q in short.plan.questions}
+    cut = [q.ref for q in full.plan.questions if q.ref not in kept]
+    assert cut and short.plan.cut == tuple(cut)
+    assert all(
+        full.plan.study and q.priority == "optional" for q in full.plan.questions if q.ref in cut
+    )
+    assert short.warnings == (
+        f"60 minutes instead of 90: cut {len(cut)} optional question(s): {', '.join(cut)}",
+    )
 
 
 def test_a_session_too_short_for_its_core_questions_is_refused_with_the_minimum(tmp_path):

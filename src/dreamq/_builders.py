@@ -15,9 +15,9 @@ from ._schema import Checker
 from ._yamlload import Mark, YMap
 from .banks import Bank, Question
 from .domains import Domain
-from .errors import DreamqError
+from .errors import DreamqError, did_you_mean
 from .fill import TemplateTextError, scan
-from .studies import Section, Study
+from .studies import Goal, Section, Study
 
 
 def bank_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Bank:
@@ -144,6 +144,23 @@ def domain_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> D
     )
 
 
+def _goal_keys(data: YMap, checker: Checker) -> tuple[Goal, ...]:
+    """Each goal's id (its own, else g1, g2, ... by position) and tags."""
+    keys: list[Goal] = []
+    seen: set[str] = set()
+    goals = data.get("goals") or []
+    marks = getattr(goals, "item_marks", [None] * len(goals))
+    for i, (goal, mark) in enumerate(zip(goals, marks, strict=True)):
+        if isinstance(goal, str):
+            keys.append(Goal(f"g{i + 1}"))
+            continue
+        if goal["id"] in seen:
+            checker.add(f'duplicate goal id "{goal["id"]}"', mark, hint="goal ids must be unique")
+        seen.add(goal["id"])
+        keys.append(Goal(goal["id"], tuple(goal.get("tags", ()))))
+    return tuple(keys)
+
+
 def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> Study:
     language = data.get("language", "en")
     check_translated_lists(data, ("goals",), "study", checker)
@@ -195,6 +212,8 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
                 questions=tuple(s.get("questions", ())),
                 notes=notes,
                 line=s_mark.line,
+                goals=tuple(s.get("goals", ())),
+                fixed=s.get("fixed", False),
             )
         )
     named: dict[str, str] = {}
@@ -208,6 +227,17 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
                     hint="a question is asked once per session; remove one of them",
                 )
             named.setdefault(ref, section.id)
+    goal_keys = _goal_keys(data, checker)
+    known_goals = [g.id for g in goal_keys]
+    for s in data["sections"]:
+        for gid in s.get("goals", ()):
+            if gid not in known_goals:
+                checker.add(
+                    f'section "{s["id"]}": unknown goal "{gid}".{did_you_mean(gid, known_goals)}',
+                    mark_of(s, "goals"),
+                    hint="goals are g1, g2, ... in order, or the id you give a goal: "
+                    + (", ".join(known_goals) or "this study has no goals"),
+                )
     for lang, by_section in translated.items():
         for sid in by_section:
             if sid not in seen:
@@ -227,7 +257,16 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
         minutes=data["minutes"],
         language=language,
         seed=data.get("seed", 0),
-        goals=localized(data, "goals", language, default=()),
+        goals=localized(
+            {
+                **data,
+                "goals": [g if isinstance(g, str) else g["text"] for g in data.get("goals", ())],
+            },
+            "goals",
+            language,
+            default=(),
+        ),
+        goal_keys=goal_keys,
         sections=tuple(sections),
         path=path,
         origin=origin,

@@ -50,6 +50,12 @@ def _translations(record: Record, what: str) -> Field:
     )
 
 
+_TAGS = ListOf(
+    Text(pattern=r"[a-z0-9][a-z0-9_:-]{0,63}", pattern_hint=ID_HINT, max_length=64),
+    "Free tags (phase, theme, audience).",
+    unique=True,
+)
+
 QUESTION_TRANSLATION = Record(
     {
         "text": Field(Text("The question in this language.", max_length=4000), required=True),
@@ -75,13 +81,7 @@ QUESTION = Record(
         "priority": Field(
             Choice(("core", "optional"), "core questions are kept; optional ones are cut first.")
         ),
-        "tags": Field(
-            ListOf(
-                Text(pattern=r"[a-z0-9][a-z0-9_:-]{0,63}", pattern_hint=ID_HINT, max_length=64),
-                "Free tags (phase, theme, audience).",
-                unique=True,
-            )
-        ),
+        "tags": Field(_TAGS),
         "translations": _translations(QUESTION_TRANSLATION, "The question in other languages"),
     },
     name="question",
@@ -180,8 +180,37 @@ SECTION = Record(
             )
         ),
         "notes": Field(_TEXT_LIST),
+        "goals": Field(
+            ListOf(_id("goal id"), "Goals every question of this section serves.", unique=True)
+        ),
+        "fixed": Field(
+            Choice(
+                (True, False),
+                "Keep this section in its place when `dreamq plan` counterbalances "
+                "the order of the others (introduction, warm-up, wrap-up).",
+            )
+        ),
     },
     name="section",
+)
+
+GOAL = EitherOf(
+    (
+        Text(max_length=4000),
+        Record(
+            {
+                "id": Field(_id("Goal id, for sections' goals: [...]."), required=True),
+                "text": Field(Text(max_length=4000), required=True),
+                "tags": Field(
+                    ListOf(
+                        _TAGS.item, "Questions with any of these tags serve the goal.", unique=True
+                    )
+                ),
+            },
+            name="goal",
+        ),
+    ),
+    "A research goal: text, or {id, text, tags} to map questions to it.",
 )
 
 STUDY_TRANSLATION = Record(
@@ -214,7 +243,7 @@ STUDY = Record(
         "minutes": Field(Int("Session length.", 1, 1440), required=True),
         "language": Field(_LANG),
         "seed": Field(Int("Seed for choosing among optional questions.", 0, 2**63 - 1)),
-        "goals": Field(ListOf(Text(max_length=4000), "Research goals.")),
+        "goals": Field(ListOf(GOAL, "Research goals.")),
         "sections": Field(ListOf(SECTION, "Sections in order.", min_items=1), required=True),
         "translations": _translations(STUDY_TRANSLATION, "Titles, goals and section titles"),
     },

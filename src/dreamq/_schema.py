@@ -347,7 +347,11 @@ class EitherOf(Type):
                 return option.check(value, mark, path, out)
             if isinstance(option, Text) and isinstance(value, str):
                 return option.check(value, mark, path, out)
-        _wrong_type("text or a list of text", value, mark, path, out)
+            if isinstance(option, Record) and isinstance(value, dict):
+                return option.check(value, mark, path, out)
+        shapes = {ListOf: "a list of text", Text: "text", Record: "a mapping"}
+        expected = " or ".join(shapes[type(o)] for o in self.options if type(o) in shapes)
+        _wrong_type(expected, value, mark, path, out)
         return False
 
     def json_schema(self) -> dict[str, Any]:

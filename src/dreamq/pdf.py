@@ -40,9 +40,9 @@ def html_to_pdf(html: str, *, language: str = "en") -> bytes:
                 hint=_FONT_HINT.format(lang=fc_lang),
             )
         )
-    from weasyprint.urls import URLFetcher
-
     import gc
+
+    from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
     # Layout allocates hundreds of thousands of small objects that live to

@@ -12,8 +12,9 @@ order, which is the order a bank author meant them to flow in.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .banks import Bank, Question
 from .errors import DreamqError, Problem, display_path, unknown_id_error
@@ -38,12 +39,57 @@ class PlannedSection:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Which questions a plan may use.
+
+    ``tags``: only questions with at least one of these tags (named and
+    must-include questions are always kept); ``exclude_tags``: never
+    questions with any of these; ``audience``: only banks whose ``audience``
+    is empty or names it; ``include``: must-include ``bank/question`` ids,
+    placed in the section that draws from their bank; ``exclude``: ids never
+    asked.
+    """
+
+    tags: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    audience: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def allows(self, q: Question, bank: Bank) -> bool:
+        if q.ref in self.exclude:
+            return False
+        if self.audience is not None and bank.audience and self.audience not in bank.audience:
+            return False
+        if self.exclude_tags and not set(self.exclude_tags).isdisjoint(q.tags):
+            return False
+        return not self.tags or not set(self.tags).isdisjoint(q.tags)
+
+    def as_plain(self) -> dict[str, Any]:
+        return {
+            "tags": list(self.tags),
+            "exclude_tags": list(self.exclude_tags),
+            "audience": self.audience,
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+        }
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
 class SessionPlan:
     study: Study
     minutes: int
     seed: int
     sections: tuple[PlannedSection, ...]
     warnings: tuple[str, ...]
+    #: Optional questions the full-length session has and ``--minutes`` cut.
+    cut: tuple[str, ...] = ()
+    filters: Filters = NO_FILTERS
+    #: The session's number in a multi-session plan (1-based), else None.
+    session: int | None = None
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -91,6 +137,11 @@ def plan_session(
     *,
     minutes: int | None = None,
     seed: int | None = None,
+    filters: Filters = NO_FILTERS,
+    order: Sequence[int] | None = None,
+    asked: Mapping[str, int] | None = None,
+    chosen: Mapping[str, Sequence[str]] | None = None,
+    session: int | None = None,
 ) -> SessionPlan:
     """Fill ``study``'s sections with questions from ``banks``.
 
@@ -99,17 +150,36 @@ def plan_session(
     overrides the study's seed.  Problems that make a guide impossible (an
     unknown bank or question, a length that cannot hold the core questions, a
     guide with no question at all) raise :class:`~dreamq.errors.DreamqError`;
-    a box that cannot be filled, or whose core questions overflow it, becomes
-    a warning in the plan.
+    time boxes adding up to more than the session, named, must-include and
+    core questions overflowing their box) raise
+    :class:`~dreamq.errors.DreamqError`; a box that cannot be filled becomes a
+    warning in the plan.
+
+    For multi-session plans (:func:`plan_study`): ``order`` gives the
+    sections' order (indices into ``study.sections``), ``asked`` how often
+    each question was asked in earlier sessions (optional questions asked
+    least are preferred, so alternatives rotate), and ``chosen`` the exact
+    questions of each section (from a lock file), replacing the planner's
+    choice.
     """
     seed = study.seed if seed is None else seed
     total = study.minutes if minutes is None else minutes
     if total < 1:
         raise DreamqError(Problem(f"session length must be at least 1 minute, got {total}"))
     check_references(study, banks)
+    check_filters(study, banks, filters)
     warnings: list[str] = []
     boxes = [s.minutes for s in study.sections]
-    if minutes is None and sum(boxes) != study.minutes:
+    if minutes is None and sum(boxes) > study.minutes:
+        raise DreamqError(
+            Problem(
+                f"the section time boxes add up to {sum(boxes)} minutes, "
+                f"more than the study's {study.minutes}",
+                display_path(study.path),
+                hint="shorten some sections' minutes, or lengthen the study",
+            )
+        )
+    if minutes is None and sum(boxes) < study.minutes:
         warnings.append(
             f"the section time boxes add up to {sum(boxes)} minutes, "
             f"but the study is {study.minutes} minutes long"
@@ -129,15 +199,34 @@ def plan_session(
     used: dict[str, str] = {}
     planned: list[PlannedSection] = []
     clock = 0
-    for section, box in zip(study.sections, boxes, strict=True):
-        rng = random.Random(f"{seed}:{section.id}")
-        chosen = _fill(section, box, banks, used, rng, warnings)
+    indices = list(order) if order is not None else list(range(len(study.sections)))
+    must = _must_include(study, banks, filters)
+    for index in indices:
+        section, box = study.sections[index], boxes[index]
+        if chosen is not None:
+            questions = _recorded(section, chosen.get(section.id, ()), banks, study)
+        else:
+            rng = random.Random(f"{seed}:{section.id}")
+            questions = _fill(
+                section,
+                box,
+                banks,
+                used,
+                rng,
+                warnings,
+                filters,
+                must.get(section.id, []),
+                asked,
+                display_path(study.path),
+            )
+        for q in questions:
+            used[q.ref] = section.id
         planned.append(
             PlannedSection(
                 section=section,
                 start=clock,
                 minutes=box,
-                questions=chosen,
+                questions=questions,
                 banks=tuple(banks[b] for b in section.banks),
             )
         )
@@ -150,7 +239,90 @@ def plan_session(
                 hint="lengthen the session or its sections, or add shorter questions",
             )
         )
-    return SessionPlan(study, total, seed, tuple(planned), tuple(warnings))
+    cut: tuple[str, ...] = ()
+    if minutes is not None and minutes < sum(s.minutes for s in study.sections) and chosen is None:
+        full = plan_session(
+            study, banks, seed=seed, filters=filters, order=order, asked=asked, session=session
+        )
+        kept = {q.ref for p in planned for q in p.questions}
+        cut = tuple(q.ref for q in full.questions if q.ref not in kept)
+        if cut:
+            warnings.append(
+                f"{total} minutes instead of {full.minutes}: cut {len(cut)} optional "
+                f"question(s): {', '.join(cut)}"
+            )
+    return SessionPlan(study, total, seed, tuple(planned), tuple(warnings), cut, filters, session)
+
+
+def check_filters(study: Study, banks: Mapping[str, Bank], filters: Filters) -> None:
+    """Must-include and excluded ids must exist; a must-include id needs a
+    section drawing from its bank."""
+    problems: list[Problem] = []
+    for what, refs in (("must-include", filters.include), ("excluded", filters.exclude)):
+        for ref in refs:
+            bank_id, _, qid = ref.partition("/")
+            bank = banks.get(bank_id)
+            if bank is None or bank.question(qid) is None:
+                known = [q.ref for q in bank.questions] if bank else list(banks)
+                err = unknown_id_error(
+                    "question" if bank else "bank", ref if bank else bank_id, known, ""
+                )
+                problems.append(
+                    Problem(
+                        f"{what} question {ref!r}: {err.problems[0].message}",
+                        hint="ids are bank/question; see `dreamq banks show BANK`",
+                    )
+                )
+    if problems:
+        raise DreamqError(problems)
+
+
+def _must_include(
+    study: Study, banks: Mapping[str, Bank], filters: Filters
+) -> dict[str, list[Question]]:
+    """Must-include questions by the section that will ask them."""
+    placed: dict[str, list[Question]] = {}
+    named = {ref for s in study.sections for ref in s.questions}
+    for ref in filters.include:
+        if ref in named:
+            continue  # the study already asks it by name
+        bank_id, _, qid = ref.partition("/")
+        section = next((s for s in study.sections if bank_id in s.banks), None)
+        if section is None:
+            raise DreamqError(
+                Problem(
+                    f"must-include question {ref!r}: no section of the study draws from "
+                    f'bank "{bank_id}"',
+                    display_path(study.path),
+                    hint=f"add {bank_id} to a section's banks, or name {ref} in its questions",
+                )
+            )
+        question = banks[bank_id].question(qid)
+        assert question is not None
+        placed.setdefault(section.id, []).append(question)
+    return placed
+
+
+def _recorded(
+    section: Section, refs: Sequence[str], banks: Mapping[str, Bank], study: Study
+) -> tuple[Question, ...]:
+    """The questions a lock file recorded for ``section``."""
+    out = []
+    for ref in refs:
+        bank_id, _, qid = ref.partition("/")
+        bank = banks.get(bank_id)
+        q = bank.question(qid) if bank is not None else None
+        if q is None:
+            raise DreamqError(
+                Problem(
+                    f'the lock records question "{ref}" in section "{section.id}", '
+                    "which no longer exists",
+                    display_path(study.path),
+                    hint="restore the question in its bank, or plan afresh without --lock",
+                )
+            )
+        out.append(q)
+    return tuple(out)
 
 
 def check_references(study: Study, banks: Mapping[str, Bank]) -> None:
@@ -197,10 +369,15 @@ def _fill(
     used: dict[str, str],
     rng: random.Random,
     warnings: list[str],
+    filters: Filters = NO_FILTERS,
+    must: Sequence[Question] = (),
+    asked: Mapping[str, int] | None = None,
+    path: str | None = None,
 ) -> tuple[Question, ...]:
-    """Named questions, then core questions in bank order, then optional
-    questions drawn at random while they fit; ``used`` maps each question
-    asked so far to its section."""
+    """Named and must-include questions, then core questions in bank order,
+    then optional questions drawn at random (least asked in earlier sessions
+    first) while they fit; ``used`` maps each question asked so far to its
+    section."""
     where = f'section "{section.id}"'
     reserved = sum(banks[b].script_minutes for b in section.banks)
     room = box - reserved
@@ -208,10 +385,13 @@ def _fill(
     for ref in section.questions:
         bank_id, _, qid = ref.partition("/")
         q = banks[bank_id].question(qid)
-        if q is not None and q.ref not in used:
+        if q is not None and q.ref not in used and q.ref not in filters.exclude:
             named.append(q)
+    named += [q for q in must if q.ref not in used]
     taken = used.keys() | {q.ref for q in named}
-    candidates = [q for b in section.banks for q in banks[b].questions]
+    candidates = [
+        q for b in section.banks for q in banks[b].questions if filters.allows(q, banks[b])
+    ]
     pool = [q for q in candidates if q.ref not in taken]
     core = [q for q in pool if q.priority == "core"]
     optional = [q for q in pool if q.priority != "core"]
@@ -224,22 +404,35 @@ def _fill(
             spent += q.minutes
         else:
             overflow.append(q)
+    if overflow:
+        refs = ", ".join(q.ref for q in overflow)
+        need = sum(q.minutes for q in named + core)
+        raise DreamqError(
+            Problem(
+                f"{where}: its named and core questions need {need} minutes, more than its "
+                f"{box}-minute box{' after ' + str(reserved) + ' minute(s) of script' if reserved else ''}"
+                f" holds (left out: {refs})",
+                path,
+                section.line,
+                hint="lengthen the section, mark some questions optional, or exclude some",
+            )
+        )
     if optional:
         shortest = min(q.minutes for q in optional)
-        for q in _shuffled(optional, rng):
+        draw = _shuffled(optional, rng)
+        if asked:
+            ranked = list(draw)
+            draw = iter(
+                sorted(ranked, key=lambda q: asked.get(q.ref, 0))
+            )  # stable: keeps the shuffle
+        for q in draw:
             if room - spent < shortest:
                 break  # nothing more can fit: stop drawing
             if spent + q.minutes <= room:
                 chosen.append(q)
                 spent += q.minutes
     script = f" after {reserved} minute(s) of script" if reserved else ""
-    if overflow:
-        refs = ", ".join(q.ref for q in overflow)
-        warnings.append(
-            f"{where}: its named and core questions overflow its {box}-minute box{script}; "
-            f"left out {refs} ({sum(q.minutes for q in overflow)} minutes)"
-        )
-    elif not chosen and candidates and not pool:
+    if not chosen and candidates and not pool:
         earlier = sorted({used[q.ref] for q in candidates if q.ref in used})
         warnings.append(
             f"{where}: every question of its banks is already asked in section(s) "
@@ -252,8 +445,6 @@ def _fill(
             f"{where}: {room - spent} of {box} minutes left unfilled "
             "(not enough questions fit; add questions or banks, or shorten the box)"
         )
-    for q in chosen:
-        used[q.ref] = section.id
     named_order = {q.ref: i for i, q in enumerate(named)}
     bank_order = {bank_id: i for i, bank_id in enumerate(section.banks)}
 

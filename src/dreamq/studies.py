@@ -24,6 +24,19 @@ class Section:
     questions: tuple[str, ...]
     notes: Mapping[str, tuple[str, ...]]
     line: int
+    #: Ids of the goals every question of this section serves.
+    goals: tuple[str, ...] = ()
+    #: Kept in place when ``dreamq plan`` counterbalances section order.
+    fixed: bool = False
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What maps questions to a research goal: its id (``g1``, ``g2``... for a
+    goal written as plain text) and the tags that mark questions serving it."""
+
+    id: str
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class Study:
     origin: str = "bundled"
     #: Line of the ``domain:`` key, for messages about it.
     domain_line: int | None = None
+    #: Ids and tags of the goals, in the order of ``goals``.
+    goal_keys: tuple[Goal, ...] = ()
 
     def pick(self, values: Mapping[str, Any], language: str) -> Any:
         """A localized field's value in ``language``, else in the study's own language."""
@@ -66,8 +81,9 @@ def study_to_plain(study: Study) -> dict[str, Any]:
         "language": study.language,
         "seed": study.seed,
         "goals": study.goals,
+        "goal_keys": [[g.id, g.tags] for g in study.goal_keys],
         "sections": [
-            [s.id, s.title, s.minutes, s.banks, s.questions, s.notes, s.line]
+            [s.id, s.title, s.minutes, s.banks, s.questions, s.notes, s.line, s.goals, s.fixed]
             for s in study.sections
         ],
     }
@@ -89,9 +105,22 @@ def study_from_plain(plain: dict[str, Any], path: Path, origin: str) -> Study:
         language=plain["language"],
         seed=plain["seed"],
         goals=lists(plain["goals"]),
+        goal_keys=tuple(Goal(gid, tuple(tags)) for gid, tags in plain["goal_keys"]),
         sections=tuple(
-            Section(sid, title, minutes, tuple(banks), tuple(questions), lists(notes), line)
-            for sid, title, minutes, banks, questions, notes, line in plain["sections"]
+            Section(
+                sid,
+                title,
+                minutes,
+                tuple(banks),
+                tuple(questions),
+                lists(notes),
+                line,
+                tuple(goals),
+                fixed,
+            )
+            for sid, title, minutes, banks, questions, notes, line, goals, fixed in plain[
+                "sections"
+            ]
         ),
         path=path,
         origin=origin,
