@@ -37,7 +37,8 @@ class Guide:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.plan.warnings
+        """The plan's warnings and goals no question serves."""
+        return tuple(self.data["warnings"])
 
 
 def generate(

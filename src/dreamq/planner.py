@@ -468,3 +468,70 @@ def _shuffled(items: list[Question], rng: random.Random) -> Iterator[Question]:
         j = i + int(randbelow() * (n - i))
         items[i], items[j] = items[j], items[i]
         yield items[i]
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    """Every session of a study: its section order and its questions.
+
+    ``design`` is the Williams design the movable sections' orders come
+    from (its rows; session ``s`` uses row ``s % len(design)``)."""
+
+    study: Study
+    sessions: tuple[SessionPlan, ...]
+    design: tuple[tuple[int, ...], ...]
+    movable: tuple[str, ...]
+
+
+def plan_study(
+    study: Study,
+    banks: Mapping[str, Bank],
+    *,
+    sessions: int,
+    minutes: int | None = None,
+    seed: int | None = None,
+    filters: Filters = NO_FILTERS,
+    chosen: Sequence[Mapping[str, Sequence[str]]] | None = None,
+) -> StudyPlan:
+    """Plan ``sessions`` sessions of ``study``.
+
+    Sections marked ``fixed`` keep their place; the others are ordered by a
+    balanced Latin square (:mod:`dreamq.counterbalance`), so that across the
+    study each appears in each position, and after each other section,
+    equally often.  Optional questions rotate: each session prefers those
+    asked least so far.  ``chosen`` (from a lock file) gives each session's
+    questions by section instead.
+    """
+    from collections import Counter
+
+    from .counterbalance import place, session_orders, williams
+
+    if sessions < 1:
+        raise DreamqError(
+            Problem(
+                f"a plan needs at least one session, got {sessions}",
+                hint="use --sessions 1 or more (a study is usually 4-12 sessions)",
+            )
+        )
+    if chosen is not None and len(chosen) != sessions:
+        raise DreamqError(Problem(f"the lock records {len(chosen)} session(s), not {sessions}"))
+    fixed = [s.fixed for s in study.sections]
+    movable = tuple(s.id for s in study.sections if not s.fixed)
+    asked: Counter[str] = Counter()
+    plans = []
+    for i, row in enumerate(session_orders(len(movable), sessions)):
+        plan = plan_session(
+            study,
+            banks,
+            minutes=minutes,
+            seed=seed,
+            filters=filters,
+            order=place(row, fixed),
+            asked=asked,
+            chosen=chosen[i] if chosen is not None else None,
+            session=i + 1,
+        )
+        asked.update(q.ref for q in plan.questions)
+        plans.append(plan)
+    design = tuple(tuple(r) for r in williams(len(movable))) if movable else ((),)
+    return StudyPlan(study, tuple(plans), design, movable)

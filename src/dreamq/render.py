@@ -116,6 +116,8 @@ def guide_data(
     overrides: Sequence[Override] = (),
 ) -> dict[str, Any]:
     """The plain data a guide template sees (see docs/templates.md)."""
+    from .coverage import goal_coverage
+
     study = plan.study
     lang = language or study.language
     filler = _Filler(domain, lang)
@@ -175,6 +177,15 @@ def guide_data(
                 "questions": questions,
             }
         )
+    coverage = goal_coverage(plan, lang)
+    numbers = {q["ref"]: q["number"] for s in sections for q in s["questions"]}
+    for row in coverage["goals"]:
+        row["numbers"] = [numbers[ref] for ref in row["questions"]]
+    warnings = list(plan.warnings) + [
+        f'goal {row["id"]} is served by no question in this session: "{row["text"]}"'
+        for row in coverage["goals"]
+        if row["id"] in coverage["uncovered"]
+    ]
     bank_rows = []
     for b in used_banks.values():
         row = {
@@ -204,6 +215,8 @@ def guide_data(
         "version": __version__,
         "seed": plan.seed,
         "goals": list(study.pick(study.goals, lang)),
+        "coverage": coverage,
+        "session": plan.session,
         "banks": bank_rows,
         "timing": [
             {
@@ -216,7 +229,7 @@ def guide_data(
         ],
         "sections": sections,
         "question_count": number,
-        "warnings": list(plan.warnings),
+        "warnings": warnings,
     }
 
 

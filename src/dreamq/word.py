@@ -148,6 +148,22 @@ def sheet_docx(
     return out.save()
 
 
+def _goals_served(guide: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
+    """Each goal, with the numbers of the questions serving it when the
+    study maps questions to goals."""
+    coverage = guide.get("coverage") or {}
+    if not coverage.get("mapped"):
+        return list(guide["goals"])
+    out = []
+    for goal, row in zip(guide["goals"], coverage["goals"], strict=False):
+        numbers = ", ".join(str(n) for n in row["numbers"])
+        served = (
+            labels["served_by"].replace("{numbers}", numbers) if numbers else labels["not_served"]
+        )
+        out.append(f"{goal} ({served})")
+    return out
+
+
 #: Heights of the boxes left for writing on sheets.
 _SESSION_BOX_CM = 3.0
 _QUESTION_BOX_CM = 2.0
@@ -191,7 +207,7 @@ def _front_matter(out: _Writer, guide: Mapping[str, Any], labels: Mapping[str, s
 
     if guide["goals"]:
         out.paragraph(labels["goals"], "Heading 1")
-        out.numbered(guide["goals"], restart=True)
+        out.numbered(_goals_served(guide, labels), restart=True)
 
     out.paragraph(labels["timing"], "Heading 1")
     minutes = labels["minutes_long"]
