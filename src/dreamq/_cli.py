@@ -159,112 +159,147 @@ def _parse_date(value: str | None) -> Any:
         raise typer.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
 
 
-@app.command()
-def generate(
-    study: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="STUDY", help="Study id or file (default: the bundled co-creation-90)."
-        ),
-    ] = None,
-    domain: Annotated[
-        str | None,
-        typer.Option(
-            "--domain", "-d", metavar="ID|FILE", help="Domain id or file (default: the study's)."
-        ),
-    ] = None,
-    minutes: Annotated[
-        int | None,
-        typer.Option(
-            "--minutes",
-            "-m",
-            metavar="N",
-            min=1,
-            max=1440,
-            help="Session length; rescales the time boxes.",
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            "-l",
-            metavar="TAG",
-            help="Language: en, zh-Hant, zh-Hans (default: the study's).",
-        ),
-    ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            "--seed",
-            metavar="N",
-            min=0,
-            help="Seed for choosing optional questions (default: the study's).",
-        ),
-    ] = None,
-    bank_dir: BankDirs = None,
-    template: Annotated[
-        Path | None,
-        typer.Option(
-            "--template",
-            "-t",
-            metavar="DIR",
-            file_okay=False,
-            readable=False,
-            help="Directory of templates overriding the bundled ones.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            dir_okay=False,
-            readable=False,
-            help="Write the guide here instead of stdout.",
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-F",
-            metavar="FORMAT",
-            help="md, html, pdf, docx or json (default: from the -o suffix, else md). "
-            "pdf needs dreamq[pdf], docx needs dreamq[docx].",
-        ),
-    ] = None,
-    paper: Annotated[
-        str,
-        typer.Option(
-            "--paper", metavar="SIZE", help="Paper size for html, pdf and docx: a4 or letter."
-        ),
-    ] = "a4",
-    sheets: Annotated[
-        str | None,
-        typer.Option(
-            "--sheets",
-            metavar="NAMES",
-            help="Companion sheets to write beside the guide, comma-separated: observer, "
-            "debrief (-o guide.md writes guide.observer.md ...). Needs -o.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Overwrite an existing output file.")
-    ] = False,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            help="Session date printed in the header (default: today).",
-        ),
-    ] = None,
-) -> None:
-    """Generate a moderator guide for a study and a domain, with companion sheets."""
-    session_date = _parse_date(date)
-    from .publishing import BINARY_FORMATS, FORMATS, PAPERS, format_for, sheet_path
+StudyArg = Annotated[
+    str | None,
+    typer.Argument(metavar="STUDY", help="Study id or file (default: the bundled co-creation-90)."),
+]
+DomainOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--domain", "-d", metavar="ID|FILE", help="Domain id or file (default: the study's)."
+    ),
+]
+MinutesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        "-m",
+        metavar="N",
+        min=1,
+        max=1440,
+        help="Session length; rescales the time boxes and reports what was cut.",
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", "-l", metavar="TAG", help="Language: en, zh-Hant, zh-Hans (default: the study's)."
+    ),
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        metavar="N",
+        min=0,
+        help="Seed for choosing optional questions (default: the study's).",
+    ),
+]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        "-t",
+        metavar="DIR",
+        file_okay=False,
+        readable=False,
+        help="Directory of templates overriding the bundled ones.",
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-F",
+        metavar="FORMAT",
+        help="md, html, pdf, docx or json (default: from the -o suffix, else md). "
+        "pdf needs dreamq[pdf], docx needs dreamq[docx].",
+    ),
+]
+PaperOpt = Annotated[
+    str,
+    typer.Option(
+        "--paper", metavar="SIZE", help="Paper size for html, pdf and docx: a4 or letter."
+    ),
+]
+SheetsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheets",
+        metavar="NAMES",
+        help="Companion sheets to write beside each guide, comma-separated: observer, "
+        "debrief (guide.md gets guide.observer.md ...).",
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing output files.")]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", metavar="YYYY-MM-DD", help="Session date printed in the header (default: today)."
+    ),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tag", metavar="TAG", help="Only questions with this tag; repeatable (any of)."),
+]
+ExcludeTagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude-tag", metavar="TAG", help="No questions with this tag; repeatable."),
+]
+AudienceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--audience",
+        metavar="NAME",
+        help="Only banks for this audience (banks that name no audience are for everyone).",
+    ),
+]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include", metavar="BANK/QUESTION", help="A question that must be asked; repeatable."
+    ),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="BANK/QUESTION", help="A question never to ask; repeatable."),
+]
+LockOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--lock",
+        metavar="FILE",
+        dir_okay=False,
+        help="Print exactly what this lock file records (study, domain, options, questions); "
+        "says which questions changed since.",
+    ),
+]
+
+
+def _filters(
+    tag: list[str] | None,
+    exclude_tag: list[str] | None,
+    audience: str | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+) -> Any:
+    from .planner import Filters
+
+    return Filters(
+        tags=tuple(tag or ()),
+        exclude_tags=tuple(exclude_tag or ()),
+        audience=audience,
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+    )
+
+
+def _output_options(
+    fmt: str | None, paper: str, sheets: str | None, output: Path | None
+) -> tuple[str, list[str]]:
+    """Check --format, --paper and --sheets (usage errors, exit 2); return the
+    format and the sheet names."""
+    from .publishing import FORMATS, PAPERS, format_for
     from .sheets import SHEETS
 
     if fmt is not None and fmt not in FORMATS:
@@ -281,11 +316,59 @@ def generate(
             raise typer.BadParameter(
                 f"{name!r} is not one of {', '.join(SHEETS)}", param_hint="--sheets"
             )
+    return format_for(output, fmt), list(dict.fromkeys(sheet_names))
+
+
+@app.command()
+def generate(
+    study: StudyArg = None,
+    domain: DomainOpt = None,
+    minutes: MinutesOpt = None,
+    lang: LangOpt = None,
+    seed: SeedOpt = None,
+    bank_dir: BankDirs = None,
+    template: TemplateOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            readable=False,
+            help="Write the guide here instead of stdout.",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    paper: PaperOpt = "a4",
+    sheets: SheetsOpt = None,
+    force: ForceOpt = False,
+    date: DateOpt = None,
+    tag: TagOpt = None,
+    exclude_tag: ExcludeTagOpt = None,
+    audience: AudienceOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    lock: LockOpt = None,
+    lock_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--lock-out",
+            metavar="FILE",
+            dir_okay=False,
+            help="Also write a lock file recording this guide, to print it again with --lock.",
+        ),
+    ] = None,
+) -> None:
+    """Generate a moderator guide for a study and a domain, with companion sheets."""
+    from .publishing import BINARY_FORMATS, sheet_path
+
+    session_date = _parse_date(date)
+    fmt, sheet_names = _output_options(fmt, paper, sheets, output)
     if sheet_names and output is None:
         raise typer.BadParameter(
             "sheets are written beside the guide: add -o FILE", param_hint="--sheets"
         )
-    fmt = format_for(output, fmt)
     if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
         raise typer.BadParameter(
             f"{fmt} is binary and stdout is a terminal: add -o guide.{fmt}, or redirect",
@@ -295,11 +378,9 @@ def generate(
         from ._generate import generate as run_generate
         from .output import check_targets, write_files
 
-        targets = (
-            []
-            if output is None
-            else [output, *(sheet_path(output, s) for s in dict.fromkeys(sheet_names))]
-        )
+        targets = [] if output is None else [output, *(sheet_path(output, s) for s in sheet_names)]
+        if lock_out is not None:
+            targets.append(lock_out)
         check_targets(targets, force=force)  # fail before doing the work; checked again on writing
         guide = run_generate(
             study,
@@ -313,15 +394,25 @@ def generate(
             paper=paper,
             sheets=sheet_names,
             date=session_date,
+            filters=_filters(tag, exclude_tag, audience, include, exclude),
+            lock=lock,
+            lock_out=lock_out is not None,
         )
+        for change in guide.changes:
+            _say("warning", change)
         for warning in guide.warnings:
             _say("warning", warning)
+        contents = [guide.content, *guide.sheets.values()]
+        if lock_out is not None:
+            assert guide.lock is not None
+            contents.append(guide.lock)
         if output is None:
             _emit(guide.content, newline=False)
+            if lock_out is not None:
+                write_files([(lock_out, guide.lock or "")], force=force)
+                _say("", f"wrote {lock_out}")
             return
-        write_files(
-            list(zip(targets, [guide.content, *guide.sheets.values()], strict=True)), force=force
-        )
+        write_files(list(zip(targets, contents, strict=True)), force=force)
         _say(
             "",
             f"wrote {output} ({guide.data['question_count']} questions, "
@@ -329,6 +420,90 @@ def generate(
         )
         for path in targets[1:]:
             _say("", f"wrote {path}")
+
+
+@app.command()
+def plan(
+    study: StudyArg = None,
+    domain: DomainOpt = None,
+    sessions: Annotated[
+        int,
+        typer.Option(
+            "--sessions",
+            "-n",
+            metavar="N",
+            help="How many sessions the study runs (4-12 is usual).",
+        ),
+    ] = 4,
+    minutes: MinutesOpt = None,
+    lang: LangOpt = None,
+    seed: SeedOpt = None,
+    bank_dir: BankDirs = None,
+    template: TemplateOpt = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            file_okay=False,
+            help="Directory for the guides, plan.md, plan.json and dreamq.lock (made if missing).",
+        ),
+    ] = Path("plan"),
+    fmt: FormatOpt = None,
+    paper: PaperOpt = "a4",
+    sheets: SheetsOpt = None,
+    force: ForceOpt = False,
+    date: DateOpt = None,
+    tag: TagOpt = None,
+    exclude_tag: ExcludeTagOpt = None,
+    audience: AudienceOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    lock: LockOpt = None,
+) -> None:
+    """Plan every session of a study: one guide per session, section order
+    counterbalanced (Williams design), optional questions rotated, plus
+    plan.md, plan.json and a dreamq.lock to print them all again."""
+    session_date = _parse_date(date)
+    fmt, sheet_names = _output_options(fmt or "md", paper, sheets, None)
+    with _reporting():
+        from ._generate import generate_plan
+        from .output import check_targets, write_files
+
+        if output.exists() and not output.is_dir():
+            from .errors import DreamqError, Problem
+
+            raise DreamqError(Problem("is not a directory; nothing was written", str(output)))
+        planned = generate_plan(
+            study,
+            sessions=sessions,
+            domain=domain,
+            minutes=minutes,
+            language=lang,
+            seed=seed,
+            bank_dirs=bank_dir or (),
+            template_dir=template,
+            fmt=fmt,
+            paper=paper,
+            sheets=sheet_names,
+            date=session_date,
+            filters=_filters(tag, exclude_tag, audience, include, exclude),
+            lock=lock,
+        )
+        for change in planned.changes:
+            _say("warning", change)
+        for warning in planned.warnings:
+            _say("warning", warning)
+        targets = [(output / name, content) for name, content in planned.files.items()]
+        check_targets([path for path, _ in targets if output.is_dir()], force=force)
+        output.mkdir(parents=True, exist_ok=True)
+        write_files(targets, force=force)
+        _say(
+            "",
+            f"wrote {len(planned.plan.sessions)} session guide(s), plan.md, plan.json and "
+            f"dreamq.lock to {output}",
+        )
 
 
 @banks_app.command("list")

@@ -510,7 +510,7 @@ def plan_study(
         raise DreamqError(
             Problem(
                 f"a plan needs at least one session, got {sessions}",
-                hint="use --sessions 1 or more (a study is usually 4-12 sessions)",
+                hint="use --sessions 1 or more; a study is usually 4 to 12 sessions",
             )
         )
     if chosen is not None and len(chosen) != sessions:

@@ -1,0 +1,284 @@
+"""Multi-session plans (issue 5): counterbalanced order, rotation, goal
+coverage, filters, lock files and impossible plans."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dreamq._cli import app
+from dreamq._generate import generate, generate_plan
+from dreamq.catalog import load_catalog
+
+from .helpers import write
+
+runner = CliRunner()
+DATE = ["--date", "2026-11-23"]
+
+
+def _plan(*args: str) -> dict:
+    result = runner.invoke(app, ["plan", *args, *DATE])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_plan_writes_a_guide_per_session_and_the_overview(tmp_path):
+    _plan("-n", "4", "-o", "out")
+    names = sorted(p.name for p in Path("out").iterdir())
+    assert names == [
+        "dreamq.lock",
+        "plan.json",
+        "plan.md",
+        "session-01.md",
+        "session-02.md",
+        "session-03.md",
+        "session-04.md",
+    ]
+    plan = json.loads(Path("out/plan.json").read_text(encoding="utf-8"))
+    assert plan["fixed"] == ["introduction", "warm-up", "wrap-up"]
+    for order in plan["orders"]:  # fixed sections keep their places
+        assert order[:2] == ["introduction", "warm-up"] and order[-1] == "wrap-up"
+    # 4 movable sections, 4 sessions: one complete Williams block
+    assert plan["design"] == {
+        "name": "Williams balanced Latin square",
+        "rows": 4,
+        "complete_blocks": 1,
+        "balanced": True,
+    }
+    assert all(counts == [1, 1, 1, 1] for counts in plan["balance"]["position"].values())
+    follows = plan["balance"]["follows"]
+    assert len(follows) == 12 and set(follows.values()) == {1}
+    guide = Path("out/session-02.md").read_text(encoding="utf-8")
+    assert "| Session | 2 |" in guide
+    first_moving = plan["orders"][1][2]
+    assert first_moving == "curiosity"
+    assert "## 0:15–0:35 · Curiosity and confusion (20 min)" in guide  # the clock follows the order
+    assert "Life and goals" in Path("out/plan.md").read_text(encoding="utf-8")
+    assert first_moving in plan["balance"]["position"]
+
+
+@pytest.mark.parametrize("sessions", [2, 3, 5, 8])
+def test_each_section_appears_in_each_position_equally_often_over_complete_blocks(sessions):
+    planned = generate_plan(sessions=sessions).plan
+    rows = len(planned.design)
+    movable = planned.movable
+    counts = {sid: [0] * len(movable) for sid in movable}
+    for plan in planned.sessions[: (sessions // rows) * rows]:
+        order = [ps.section.id for ps in plan.sections if ps.section.id in counts]
+        for position, sid in enumerate(order):
+            counts[sid][position] += 1
+    blocks = sessions // rows
+    assert all(c == [blocks] * len(movable) for c in counts.values()), counts
+
+
+def test_optional_questions_rotate_across_sessions():
+    planned = generate_plan(sessions=8).plan
+    per_session = [
+        {q.ref for q in plan.questions if q.priority == "optional"} for plan in planned.sessions
+    ]
+    across = set().union(*per_session)
+    # Each session's seed-shuffled draw is the same; only rotation (least asked
+    # first) brings other alternatives in.
+    assert len(across) >= 2 * len(per_session[0]), (len(across), len(per_session[0]))
+    counts = [sum(ref in s for s in per_session) for ref in across]
+    assert max(counts) <= 8 and min(counts) >= 1
+    single = [generate(seed=1).plan.questions for _ in range(2)]
+    assert single[0] == single[1]  # same seed, same guide
+    others = {tuple(q.ref for q in generate(seed=s).plan.questions) for s in range(1, 6)}
+    assert len(others) > 1  # another seed, another selection
+
+
+@pytest.mark.parametrize("domain", sorted(load_catalog().domains))
+def test_every_session_of_every_bundled_study_fits_its_boxes(domain):
+    catalog = load_catalog()
+    for study_id in catalog.studies:
+        for minutes in (None, 60):
+            planned = generate_plan(study_id, sessions=3, domain=domain, minutes=minutes).plan
+            for plan in planned.sessions:
+                assert sum(ps.minutes for ps in plan.sections) == (minutes or 90)
+                for ps in plan.sections:
+                    script = sum(b.script_minutes for b in ps.banks)
+                    assert ps.used_minutes + script <= ps.minutes, (plan.session, ps.section.id)
+
+
+def test_a_lock_regenerates_byte_identical_files(tmp_path):
+    _plan("-n", "3", "-o", "first", "--seed", "5", "--minutes", "75", "--format", "html")
+    result = runner.invoke(
+        app, ["plan", "--lock", "first/dreamq.lock", "-o", "again", "-F", "html"]
+    )
+    assert result.exit_code == 0, result.stderr
+    first = sorted(Path("first").iterdir())
+    assert [p.name for p in first] == sorted(p.name for p in Path("again").iterdir())
+    for path in first:
+        assert path.read_bytes() == (Path("again") / path.name).read_bytes(), path.name
+    assert "changed" not in result.stderr
+
+
+def test_generate_lock_out_and_lock(tmp_path):
+    made = runner.invoke(
+        app,
+        ["generate", "-o", "g.md", "--lock-out", "g.lock", "--seed", "9", "-l", "zh-Hant", *DATE],
+    )
+    assert made.exit_code == 0, made.stderr
+    lock = json.loads(Path("g.lock").read_text(encoding="utf-8"))
+    assert lock["seed"] == 9 and lock["language"] == "zh-Hant" and lock["date"] == "2026-11-23"
+    assert all(len(b["sha256"]) == 64 for b in lock["banks"])
+    again = runner.invoke(app, ["generate", "-o", "g2.md", "--lock", "g.lock"])
+    assert again.exit_code == 0, again.stderr
+    assert Path("g.md").read_bytes() == Path("g2.md").read_bytes()
+
+
+def test_a_lock_says_which_questions_changed(tmp_path):
+    team = tmp_path / "team"
+    team.mkdir()
+    source = load_catalog().banks["curiosity"].path
+    bank = team / "curiosity.yaml"
+    bank.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    _plan("-n", "2", "-o", "first", "-b", str(team))
+    lock = json.loads(Path("first/dreamq.lock").read_text(encoding="utf-8"))
+    asked = [r for r in lock["questions"] if r.startswith("curiosity/")]
+    changed = asked[0]
+    text = bank.read_text(encoding="utf-8")
+    qid = changed.split("/")[1]
+    at = text.index(f"id: {qid}")
+    text = text[:at] + text[at:].replace("text: ", "text: Honestly, ", 1)
+    bank.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--lock", "first/dreamq.lock", "-o", "again"])
+    assert result.exit_code == 0, result.stderr
+    assert f'question "{changed}" changed since the lock' in result.stderr
+    assert sum("changed since the lock" in line for line in result.stderr.splitlines()) == 1
+
+
+def test_coverage_lists_goals_and_the_questions_serving_them(tmp_path):
+    guide = generate(fmt="md").text
+    assert "1. Understand what participants" in guide and "*(questions 4, 5" in guide
+    study = write(
+        tmp_path,
+        "study.yaml",
+        """\
+        kind: study
+        format: 1
+        id: goals
+        title: Goals
+        domain: pizza-delivery
+        minutes: 20
+        goals:
+          - Learn about their lives.
+          - id: trust
+            text: Learn what they trust.
+            tags: [trust]
+        sections:
+          - id: opening
+            title: Opening
+            minutes: 5
+            banks: [introduction]
+          - id: life
+            title: Life
+            minutes: 15
+            banks: [life_and_goals]
+            goals: [g1]
+        """,
+    )
+    result = runner.invoke(app, ["generate", str(study), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    coverage = json.loads(result.stdout)["coverage"]
+    assert coverage["uncovered"] == ["trust"]
+    assert coverage["unaligned"] and all(
+        r.startswith("introduction/") for r in coverage["unaligned"]
+    )
+    assert (
+        'goal trust is served by no question in this session: "Learn what they trust."'
+        in result.stderr
+    )
+
+
+def test_filters(tmp_path):
+    base = {q.ref for q in generate().plan.questions}
+    named = {ref for s in load_catalog().study().sections for ref in s.questions}
+    no_open = generate(filters=_f(exclude_tags=("open",))).plan.questions
+    assert any("open" in q.tags for q in generate().plan.questions if q.ref not in named)
+    assert all("open" not in q.tags for q in no_open if q.ref not in named)
+    excluded = sorted(base)[3]
+    assert excluded not in {q.ref for q in generate(filters=_f(exclude=(excluded,))).plan.questions}
+    result = runner.invoke(
+        app, ["generate", "--include", "curiosity/last_time", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    refs = [q["ref"] for s in json.loads(result.stdout)["sections"] for q in s["questions"]]
+    assert "curiosity/last_time" in refs
+
+
+def _f(**kwargs):
+    from dreamq.planner import Filters
+
+    return Filters(**kwargs)
+
+
+STUDY = """\
+kind: study
+format: 1
+id: bad
+title: Bad
+domain: pizza-delivery
+minutes: {minutes}
+sections:
+  - id: opening
+    title: Opening
+    minutes: {box}
+    banks: [introduction]
+  - id: main
+    title: Main
+    minutes: 10
+    banks: [curiosity]
+"""
+
+
+@pytest.mark.parametrize(
+    "args, study, message",
+    [
+        (
+            [],
+            {"minutes": 12, "box": 5},
+            "the section time boxes add up to 15 minutes, more than the study's 12",
+        ),
+        ([], {"minutes": 13, "box": 3}, 'section "opening": its named and core questions need'),
+        (
+            ["--include", "curiosity/nope"],
+            None,
+            "must-include question 'curiosity/nope': unknown question",
+        ),
+        (
+            ["--include", "mother_test/spare_them"],
+            None,
+            'no section of the study draws from bank "mother_test"',
+        ),
+        (["-n", "0"], None, "a plan needs at least one session, got 0"),
+        (
+            ["--minutes", "20"],
+            None,
+            "20 minutes cannot hold this study's scripts and core questions",
+        ),
+    ],
+)
+def test_impossible_plans_are_refused_and_nothing_is_written(tmp_path, args, study, message):
+    target = []
+    if study is not None:
+        target = [str(write(tmp_path, "bad.yaml", STUDY.format(**study)))]
+    result = runner.invoke(app, ["plan", *target, *args, "-o", "out"])
+    assert result.exit_code == 1, result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not Path("out").exists()
+
+
+def test_a_broken_lock_file_is_named(tmp_path):
+    Path("x.lock").write_text('{"lock": 1,\n "dreamq": }', encoding="utf-8")
+    result = runner.invoke(app, ["generate", "--lock", "x.lock"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: x.lock:2:") and "not valid JSON" in result.stderr
+    Path("y.lock").write_text('{"study": 1}', encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--lock", "y.lock"])
+    assert result.exit_code == 1 and "is not a dreamq lock file" in result.stderr
