@@ -4,6 +4,7 @@
     python bench/bench.py --quick    # fewer repetitions
 
 Targets (issues 2 and 4):
+  * planning 100 sessions from a 10,000-question bank <= 2x loading it (issue 5)
   * `dreamq generate -o guide.html` <= 1.2x `-o guide.md`; the PDF of the
     default 90-minute guide <= 3 s (needs dreamq[pdf])
   * `dreamq --help` <= 1.15x `python -c "import typer"`
@@ -158,7 +159,7 @@ def make_bank(n: int, directory: Path) -> tuple[Path, Path, str]:
             "text": f"What is question {i} about {{{{ product }}}} at {{{{ company }}}}?",
             "probes": [f"Tell us more about {i}.", "What happened next?"],
             "minutes": 1 + i % 7,
-            "priority": "core" if i % 50 == 0 else "optional",
+            "priority": "core" if i < 3 else "optional",
             "tags": ["use", f"t{i % 10}"],
             "translations": {
                 "zh-Hant": {
@@ -248,6 +249,7 @@ def bench_scale(work: Path) -> None:
             f"json.loads {baselines[n] * 1000:.1f} ms; "
             f"PyYAML CSafeLoader alone, GC paused {best_of(libyaml, runs) * 1000:.1f} ms"
         )
+    bench_many_sessions(catalog, work)
     for mode in ("cold", "warm"):
         report(
             f"10,000 questions {mode}: load+plan+render vs json.loads",
@@ -261,6 +263,24 @@ def bench_scale(work: Path) -> None:
             results[(mode, 1_000)],
             11,
         )
+
+
+def bench_many_sessions(catalog, work: Path) -> None:
+    """Planning 100 sessions from a 10,000-question bank against loading it
+    (issue 5: planning adds <= 2x the load), both cold."""
+    from dreamq.banks import load_bank
+    from dreamq.planner import plan_study
+    from dreamq.studies import load_study
+
+    bank_path, study_path, _ = make_bank(10_000, work)
+    os.environ["DREAMQ_CACHE_DIR"] = "off"
+    study = load_study(study_path)
+    bank = load_bank(bank_path)
+    banks = dict(catalog.banks, big=bank)
+    load_s = best_of(lambda: load_bank(bank_path), 3)
+    plan_s = best_of(lambda: plan_study(study, banks, sessions=100, seed=1), 3)
+    os.environ["DREAMQ_CACHE_DIR"] = str(work / "cache")
+    report("plan 100 sessions vs load a 10,000-question bank", plan_s, load_s, 2)
 
 
 def main() -> None:

@@ -142,6 +142,7 @@ def plan_session(
     asked: Mapping[str, int] | None = None,
     chosen: Mapping[str, Sequence[str]] | None = None,
     session: int | None = None,
+    pools: dict[str, Any] | None = None,
 ) -> SessionPlan:
     """Fill ``study``'s sections with questions from ``banks``.
 
@@ -206,6 +207,11 @@ def plan_session(
         if chosen is not None:
             questions = _recorded(section, chosen.get(section.id, ()), banks, study)
         else:
+            pool = pools.get(section.id) if pools is not None else None
+            if pool is None:
+                pool = _Pool(section, banks, filters, random.Random(f"{seed}:{section.id}"))
+                if pools is not None:
+                    pools[section.id] = pool
             rng = random.Random(f"{seed}:{section.id}")
             questions = _fill(
                 section,
@@ -218,6 +224,7 @@ def plan_session(
                 must.get(section.id, []),
                 asked,
                 display_path(study.path),
+                pool,
             )
         for q in questions:
             used[q.ref] = section.id
@@ -373,6 +380,7 @@ def _fill(
     must: Sequence[Question] = (),
     asked: Mapping[str, int] | None = None,
     path: str | None = None,
+    pool: _Pool | None = None,
 ) -> tuple[Question, ...]:
     """Named and must-include questions, then core questions in bank order,
     then optional questions drawn at random (least asked in earlier sessions
@@ -389,12 +397,9 @@ def _fill(
             named.append(q)
     named += [q for q in must if q.ref not in used]
     taken = used.keys() | {q.ref for q in named}
-    candidates = [
-        q for b in section.banks for q in banks[b].questions if filters.allows(q, banks[b])
-    ]
-    pool = [q for q in candidates if q.ref not in taken]
-    core = [q for q in pool if q.priority == "core"]
-    optional = [q for q in pool if q.priority != "core"]
+    if pool is None:
+        pool = _Pool(section, banks, filters, rng)
+    core = [q for q in pool.core if q.ref not in taken]
     chosen: list[Question] = []
     spent = 0
     overflow: list[Question] = []
@@ -405,7 +410,9 @@ def _fill(
         else:
             overflow.append(q)
     if overflow:
-        refs = ", ".join(q.ref for q in overflow)
+        refs = ", ".join(q.ref for q in overflow[:10])
+        if len(overflow) > 10:
+            refs += f" and {len(overflow) - 10} more"
         need = sum(q.minutes for q in named + core)
         raise DreamqError(
             Problem(
@@ -417,23 +424,28 @@ def _fill(
                 hint="lengthen the section, mark some questions optional, or exclude some",
             )
         )
-    if optional:
-        shortest = min(q.minutes for q in optional)
-        draw = _shuffled(optional, rng)
-        if asked:
-            ranked = list(draw)
-            draw = iter(
-                sorted(ranked, key=lambda q: asked.get(q.ref, 0))
-            )  # stable: keeps the shuffle
-        for q in draw:
+    if pool.optional:
+        # Least asked in earlier sessions first, in the seed's shuffled order
+        # within each count: one pass per count, stopping once nothing fits.
+        shortest = pool.shortest
+        counts = asked or {}
+        for level in range(max(counts.values(), default=0) + 1):
             if room - spent < shortest:
-                break  # nothing more can fit: stop drawing
-            if spent + q.minutes <= room:
-                chosen.append(q)
-                spent += q.minutes
+                break
+            for q in pool.shuffled():
+                if room - spent < shortest:
+                    break  # nothing more can fit: stop drawing
+                if (
+                    counts.get(q.ref, 0) == level
+                    and q.ref not in taken
+                    and spent + q.minutes <= room
+                ):
+                    chosen.append(q)
+                    taken.add(q.ref)
+                    spent += q.minutes
     script = f" after {reserved} minute(s) of script" if reserved else ""
-    if not chosen and candidates and not pool:
-        earlier = sorted({used[q.ref] for q in candidates if q.ref in used})
+    if not chosen and pool.candidates and all(q.ref in taken for q in pool.candidates):
+        earlier = sorted({used[q.ref] for q in pool.candidates if q.ref in used})
         warnings.append(
             f"{where}: every question of its banks is already asked in section(s) "
             f"{', '.join(earlier)}"
@@ -456,6 +468,38 @@ def _fill(
 
     chosen.sort(key=flow)
     return tuple(chosen)
+
+
+class _Pool:
+    """A section's questions under the filters, split by priority once per
+    plan, with the seed's shuffle of the optional ones drawn lazily and kept
+    for the next session (a study plan fills the same section many times)."""
+
+    def __init__(
+        self, section: Section, banks: Mapping[str, Bank], filters: Filters, rng: random.Random
+    ):
+        if filters == NO_FILTERS:
+            self.candidates = [q for b in section.banks for q in banks[b].questions]
+        else:
+            self.candidates = [
+                q for b in section.banks for q in banks[b].questions if filters.allows(q, banks[b])
+            ]
+        self.core = [q for q in self.candidates if q.priority == "core"]
+        self.optional = [q for q in self.candidates if q.priority != "core"]
+        self.shortest = min((q.minutes for q in self.optional), default=0)
+        self._order: list[Question] = []
+        self._draw = _shuffled(self.optional, rng)
+
+    def shuffled(self) -> Iterator[Question]:
+        i = 0
+        while True:
+            if i == len(self._order):
+                q = next(self._draw, None)
+                if q is None:
+                    return
+                self._order.append(q)
+            yield self._order[i]
+            i += 1
 
 
 def _shuffled(items: list[Question], rng: random.Random) -> Iterator[Question]:
@@ -518,6 +562,7 @@ def plan_study(
     fixed = [s.fixed for s in study.sections]
     movable = tuple(s.id for s in study.sections if not s.fixed)
     asked: Counter[str] = Counter()
+    pools: dict[str, Any] = {}  # each section's questions, split and shuffled once
     plans = []
     for i, row in enumerate(session_orders(len(movable), sessions)):
         plan = plan_session(
@@ -530,6 +575,7 @@ def plan_study(
             asked=asked,
             chosen=chosen[i] if chosen is not None else None,
             session=i + 1,
+            pools=pools,
         )
         asked.update(q.ref for q in plan.questions)
         plans.append(plan)
