@@ -479,3 +479,77 @@ def test_a_pdf_template_cannot_read_local_files(tmp_path):
         result = runner.invoke(app, ["generate", "-t", name, "-o", f"{name}.pdf"])
         assert result.exit_code == 0, result.stderr
         assert (b"/Subtype /Image" in Path(f"{name}.pdf").read_bytes()) is loaded, name
+
+
+def _rezip(source: Path, target: Path, edit) -> None:
+    """A copy of a .docx with its parts changed by ``edit(name, data)``
+    (returning None drops the part)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            data = edit(item.filename, zin.read(item.filename))
+            if data is not None:
+                zout.writestr(item, data)
+
+
+@pytest.mark.parametrize("breakage", ["no-numbering", "table-style-type"])
+def test_a_reference_docx_python_docx_cannot_use_is_named(tmp_path, breakage):
+    assert runner.invoke(app, ["templates", "export", "tpl"]).exit_code == 0
+    reference = tmp_path / "tpl" / "reference.docx"
+    original = tmp_path / "original.docx"
+    reference.rename(original)
+
+    def edit(name: str, data: bytes):
+        if breakage == "no-numbering":
+            if name == "word/numbering.xml":
+                return None
+            if name in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+                return re.sub(rb"<[^<]*numbering[^>]*/>", b"", data)
+        elif name == "word/styles.xml":
+            return re.sub(
+                rb'w:type="table"( [^>]*w:styleId="(TableGrid|LightGrid-Accent1)")',
+                rb'w:type="paragraph"\1',
+                data,
+            )
+        return data
+
+    _rezip(original, reference, edit)
+    result = runner.invoke(app, ["generate", "-t", "tpl", "-o", "g.docx", "--sheets", "observer"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("error: tpl/reference.docx: "), result.stderr
+    assert "internal error" not in result.stderr and not Path("g.docx").exists()
+
+
+@needs_pdf
+def test_html_too_deep_for_pdf_layout_is_an_input_error(tmp_path):
+    write(tmp_path / "deep", "guide.html.j2", "{% for i in range(3000) %}<div>{% endfor %}x\n")
+    result = runner.invoke(app, ["generate", "-t", "deep", "-o", "deep.pdf"])
+    assert result.exit_code == 1, result.stderr
+    assert "error: deep/guide.html.j2: the HTML nests too deeply" in result.stderr
+    assert not Path("deep.pdf").exists()
+
+
+@pytest.mark.parametrize("suffix", ["docx", "json"])
+def test_a_missing_template_directory_is_an_error_for_every_format(suffix):
+    result = runner.invoke(app, ["generate", "-t", "nowhere", "-o", f"g.{suffix}"])
+    assert result.exit_code == 1
+    assert "nowhere: template directory not found" in result.stderr
+
+
+def test_options_take_either_case_and_a_contradicting_suffix_is_refused():
+    assert runner.invoke(app, ["generate", "--format", "JSON", "--paper", "A4"]).exit_code == 0
+    result = runner.invoke(app, ["generate", "--format", "pdf", "-o", "guide.md"])
+    assert result.exit_code == 2 and "would write pdf into guide.md" in result.stderr
+    assert not Path("guide.md").exists()
+    piped = runner.invoke(app, ["generate", "-o", "-"])
+    assert piped.exit_code == 0 and piped.stdout.startswith("# ") and not Path("-").exists()
+
+
+def test_control_characters_in_a_domain_are_refused(tmp_path):
+    domain = (load_catalog().domains["pizza-delivery"].path).read_text(encoding="utf-8")
+    domain = domain.replace("company: Acme Pizza", 'company: "Acme \\a Pizza"', 1)
+    path = write(tmp_path, "bell.yaml", domain.replace("id: pizza-delivery", "id: bell", 1))
+    result = runner.invoke(app, ["generate", "-d", str(path), "-o", "g.html"])
+    assert result.exit_code == 1
+    assert "control character U+0007" in result.stderr and "bell.yaml:" in result.stderr

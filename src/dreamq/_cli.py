@@ -297,11 +297,13 @@ def _filters(
 def _output_options(
     fmt: str | None, paper: str, sheets: str | None, output: Path | None
 ) -> tuple[str, list[str]]:
-    """Check --format, --paper and --sheets (usage errors, exit 2); return the
-    format and the sheet names."""
+    """Check --format, --paper and --sheets (usage errors, exit 2; either
+    case is fine); return the format, the paper and the sheet names."""
     from .publishing import FORMATS, PAPERS, format_for
     from .sheets import SHEETS
 
+    fmt = fmt.lower() if fmt is not None else None
+    paper = paper.lower()
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(
             f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format"
@@ -316,7 +318,17 @@ def _output_options(
             raise typer.BadParameter(
                 f"{name!r} is not one of {', '.join(SHEETS)}", param_hint="--sheets"
             )
-    return format_for(output, fmt), list(dict.fromkeys(sheet_names))
+    implied = format_for(output) if output is not None and output.suffix else None
+    if fmt is not None and implied is not None and output is not None:
+        from .publishing import SUFFIXES
+
+        if output.suffix.lower() in SUFFIXES and implied != fmt:
+            raise typer.BadParameter(
+                f"--format {fmt} would write {fmt} into {output.name}; "
+                f"name the file *.{fmt} or drop --format",
+                param_hint="--format",
+            )
+    return format_for(output, fmt), paper, list(dict.fromkeys(sheet_names))
 
 
 @app.command()
@@ -364,7 +376,9 @@ def generate(
     from .publishing import BINARY_FORMATS, sheet_path
 
     session_date = _parse_date(date)
-    fmt, sheet_names = _output_options(fmt, paper, sheets, output)
+    if output is not None and str(output) == "-":
+        output = None  # -o - is stdout, as usual
+    fmt, paper, sheet_names = _output_options(fmt, paper, sheets, output)
     if sheet_names and output is None:
         raise typer.BadParameter(
             "sheets are written beside the guide: add -o FILE", param_hint="--sheets"
@@ -466,7 +480,7 @@ def plan(
     counterbalanced (Williams design), optional questions rotated, plus
     plan.md, plan.json and a dreamq.lock to print them all again."""
     session_date = _parse_date(date)
-    fmt, sheet_names = _output_options(fmt or "md", paper, sheets, None)
+    fmt, paper, sheet_names = _output_options(fmt or "md", paper, sheets, None)
     with _reporting():
         from ._generate import generate_plan
         from .output import check_targets, write_files

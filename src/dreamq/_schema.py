@@ -125,6 +125,15 @@ class Text(Type):
         if self._regex is not None and not self._regex.fullmatch(value):
             out.add(f'{_where(path)}"{value}" is not valid: {self.pattern_hint}', mark)
             return False
+        control = _CONTROL.search(value)
+        if control is not None:
+            out.add(
+                f"{_where(path)}contains the control character U+{ord(control.group()):04X}, "
+                "which no guide format can show",
+                mark,
+                hint="remove it (a YAML escape such as \\a or \\x07 writes one)",
+            )
+            return False
         return True
 
     def json_schema(self) -> dict[str, Any]:
@@ -136,6 +145,8 @@ class Text(Type):
 
 
 _PLAIN_INT = re.compile(r"0|[1-9][0-9]*")
+#: Characters HTML, Word and PDF cannot hold (tab and newline are fine).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 class Int(Type):

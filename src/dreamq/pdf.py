@@ -15,6 +15,10 @@ from contextlib import contextmanager
 
 from .errors import DreamqError, Problem
 
+#: Wall-clock seconds and extra memory WeasyPrint may take for one PDF (the
+#: default 90-minute guide takes ~2 s and ~60 MB).
+PDF_SECONDS = 60
+PDF_MEMORY = 1536 * 2**20
 #: Fontconfig language for each guide language that needs CJK glyphs.
 CJK_LANGUAGES = {"zh-Hant": "zh-tw", "zh-Hans": "zh-cn"}
 
@@ -25,11 +29,13 @@ _FONT_HINT = (
 )
 
 
-def html_to_pdf(html: str, *, language: str = "en") -> bytes:
+def html_to_pdf(html: str, *, language: str = "en", source: str = "guide.html.j2") -> bytes:
     """Lay ``html`` out and return the PDF bytes.
 
-    Raises :class:`~dreamq.errors.DreamqError` when WeasyPrint is missing or
-    when a Chinese guide would print as empty boxes for want of a CJK font.
+    Raises :class:`~dreamq.errors.DreamqError` when WeasyPrint is missing,
+    when a Chinese guide would print as empty boxes for want of a CJK font,
+    or when laying the HTML out runs away (named after ``source``, the
+    template that wrote it).
     """
     weasyprint = _import_weasyprint()
     fc_lang = CJK_LANGUAGES.get(language)
@@ -45,15 +51,36 @@ def html_to_pdf(html: str, *, language: str = "en") -> bytes:
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
+    from .render import _bounded, _RenderLimit
+
     # Layout allocates hundreds of thousands of small objects that live to
     # the end; pausing the collector saves ~10% of the time.
+    collecting = gc.isenabled()
     gc.disable()
     try:
-        with _quiet_weasyprint():
+        with _quiet_weasyprint(), _bounded(PDF_SECONDS, PDF_MEMORY):
             document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
             pdf = document.write_pdf()
+    except RecursionError:
+        raise DreamqError(
+            Problem(
+                "the HTML nests too deeply for WeasyPrint to lay it out",
+                source,
+                hint="check the nesting of elements in your HTML templates",
+            )
+        ) from None
+    except (_RenderLimit, MemoryError):
+        raise DreamqError(
+            Problem(
+                f"laying the PDF out took more than {PDF_SECONDS} s or "
+                f"{PDF_MEMORY // 2**20} MB; the default guide needs about 2 s",
+                source,
+                hint="your HTML templates write far more than a guide: look for loops",
+            )
+        ) from None
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     assert isinstance(pdf, bytes)
     return pdf
 

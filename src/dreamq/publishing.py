@@ -89,13 +89,18 @@ def render_document(
 
     check_options(fmt, paper, () if sheet is None else (sheet,))
     tdir = Path(template_dir) if template_dir is not None else None
+    if tdir is not None and not tdir.is_dir():
+        raise DreamqError(Problem("template directory not found", display_path(tdir)))
     if fmt in ("md", "html"):
         return render_guide(data, fmt=fmt, template_dir=tdir, paper=paper, sheet=sheet)
     if fmt == "pdf":
         from .pdf import html_to_pdf
+        from .render import SHEET_TEMPLATES, TEMPLATES
 
         html = render_guide(data, fmt="html", template_dir=tdir, paper=paper, sheet=sheet)
-        return html_to_pdf(html, language=str(data["language"]))
+        name = (SHEET_TEMPLATES if sheet else TEMPLATES)["html"]
+        source = display_path(tdir / name) if tdir is not None and (tdir / name).exists() else name
+        return html_to_pdf(html, language=str(data["language"]), source=source)
     labels = load_labels(str(data["language"]), tdir)
     the_sheet = sheet_data(sheet, labels) if sheet is not None else None
     if fmt == "json":
@@ -103,9 +108,24 @@ def render_document(
     from . import word
 
     reference = _reference_docx(tdir)
-    if the_sheet is None:
-        return word.guide_docx(data, labels, paper=paper, reference=reference)
-    return word.sheet_docx(data, the_sheet, labels, paper=paper, reference=reference)
+    try:
+        if the_sheet is None:
+            return word.guide_docx(data, labels, paper=paper, reference=reference)
+        return word.sheet_docx(data, the_sheet, labels, paper=paper, reference=reference)
+    except DreamqError:
+        raise
+    except Exception as exc:
+        if tdir is None:
+            raise  # the bundled reference failing is a bug in dreamq
+        # python-docx trips over many things a hand-made reference can hold
+        # (no numbering part, a table style of the wrong type, ...).
+        raise DreamqError(
+            Problem(
+                f"python-docx cannot build on this reference document: {type(exc).__name__}: {exc}",
+                display_path(reference),
+                hint="start again from `dreamq templates export DIR` and change only styles",
+            )
+        ) from None
 
 
 def guide_json(data: Mapping[str, Any], sheet: Mapping[str, Any] | None = None) -> str:
