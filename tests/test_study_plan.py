@@ -282,3 +282,49 @@ def test_a_broken_lock_file_is_named(tmp_path):
     Path("y.lock").write_text('{"study": 1}', encoding="utf-8")
     result = runner.invoke(app, ["plan", "--lock", "y.lock"])
     assert result.exit_code == 1 and "is not a dreamq lock file" in result.stderr
+
+
+def test_a_study_filters_by_audience_and_the_cli_adds_to_it(tmp_path):
+    team = tmp_path / "team"
+    for audience in ("frontline", "customers"):
+        write(
+            team,
+            f"{audience}.yaml",
+            f"""\
+            kind: bank
+            format: 1
+            id: {audience}_bank
+            category: curiosity
+            title: For {audience}
+            audience: [{audience}]
+            questions:
+              - id: ask
+                text: What happens at {{{{ company }}}}?
+                minutes: 3
+                priority: core
+            """,
+        )
+    write(
+        team,
+        "staff.yaml",
+        """\
+        kind: study
+        format: 1
+        id: staff
+        title: Staff group
+        domain: pizza-delivery
+        minutes: 10
+        filters:
+          audience: frontline
+        sections:
+          - id: main
+            title: Main
+            minutes: 10
+            banks: [frontline_bank, customers_bank, curiosity]
+        """,
+    )
+    asked = {q.ref for q in generate("staff", bank_dirs=[team]).plan.questions}
+    assert "frontline_bank/ask" in asked and "customers_bank/ask" not in asked
+    cli = generate("staff", bank_dirs=[team], filters=_f(audience="customers")).plan.questions
+    assert "customers_bank/ask" in {q.ref for q in cli}
+    assert "frontline_bank/ask" not in {q.ref for q in cli}

@@ -267,6 +267,10 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
             default=(),
         ),
         goal_keys=goal_keys,
+        filters={
+            key: (list(value) if isinstance(value, list) else value)
+            for key, value in (data.get("filters") or {}).items()
+        },
         sections=tuple(sections),
         path=path,
         origin=origin,

@@ -244,6 +244,31 @@ STUDY = Record(
         "language": Field(_LANG),
         "seed": Field(Int("Seed for choosing among optional questions.", 0, 2**63 - 1)),
         "goals": Field(ListOf(GOAL, "Research goals.")),
+        "filters": Field(
+            Record(
+                {
+                    "tags": Field(ListOf(_TAGS.item, "Only questions with one of these tags.")),
+                    "exclude_tags": Field(ListOf(_TAGS.item, "No questions with these tags.")),
+                    "audience": Field(_id("Only banks for this audience (or for everyone).")),
+                    "include": Field(
+                        ListOf(
+                            Text(pattern=REF_PATTERN, pattern_hint=REF_HINT, max_length=129),
+                            "Questions that must be asked, as bank/question.",
+                            unique=True,
+                        )
+                    ),
+                    "exclude": Field(
+                        ListOf(
+                            Text(pattern=REF_PATTERN, pattern_hint=REF_HINT, max_length=129),
+                            "Questions never asked, as bank/question.",
+                            unique=True,
+                        )
+                    ),
+                },
+                "Which questions the study may use; --tag, --audience, ... add to these.",
+                name="filters",
+            )
+        ),
         "sections": Field(ListOf(SECTION, "Sections in order.", min_items=1), required=True),
         "translations": _translations(STUDY_TRANSLATION, "Titles, goals and section titles"),
     },

@@ -65,6 +65,24 @@ class Filters:
             return False
         return not self.tags or not set(self.tags).isdisjoint(q.tags)
 
+    def with_study(self, study: Study) -> Filters:
+        """These filters on top of the study's own ``filters:``: lists are
+        joined, and an audience given here replaces the study's."""
+        own = study.filters
+        if not own:
+            return self
+
+        def joined(key: str, mine: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys([*own.get(key, ()), *mine]))
+
+        return Filters(
+            tags=joined("tags", self.tags),
+            exclude_tags=joined("exclude_tags", self.exclude_tags),
+            audience=self.audience if self.audience is not None else own.get("audience"),
+            include=joined("include", self.include),
+            exclude=joined("exclude", self.exclude),
+        )
+
     def as_plain(self) -> dict[str, Any]:
         return {
             "tags": list(self.tags),
@@ -168,6 +186,7 @@ def plan_session(
     if total < 1:
         raise DreamqError(Problem(f"session length must be at least 1 minute, got {total}"))
     check_references(study, banks)
+    filters = filters.with_study(study)
     check_filters(study, banks, filters)
     warnings: list[str] = []
     boxes = [s.minutes for s in study.sections]

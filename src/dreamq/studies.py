@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,9 @@ class Study:
     domain_line: int | None = None
     #: Ids and tags of the goals, in the order of ``goals``.
     goal_keys: tuple[Goal, ...] = ()
+    #: The study's ``filters:`` as plain data (tags, exclude_tags, audience,
+    #: include, exclude); see :class:`dreamq.planner.Filters`.
+    filters: Mapping[str, Any] = field(default_factory=dict)
 
     def pick(self, values: Mapping[str, Any], language: str) -> Any:
         """A localized field's value in ``language``, else in the study's own language."""
@@ -82,6 +85,7 @@ def study_to_plain(study: Study) -> dict[str, Any]:
         "seed": study.seed,
         "goals": study.goals,
         "goal_keys": [[g.id, g.tags] for g in study.goal_keys],
+        "filters": dict(study.filters),
         "sections": [
             [s.id, s.title, s.minutes, s.banks, s.questions, s.notes, s.line, s.goals, s.fixed]
             for s in study.sections
@@ -106,6 +110,7 @@ def study_from_plain(plain: dict[str, Any], path: Path, origin: str) -> Study:
         seed=plain["seed"],
         goals=lists(plain["goals"]),
         goal_keys=tuple(Goal(gid, tuple(tags)) for gid, tags in plain["goal_keys"]),
+        filters=plain["filters"],
         sections=tuple(
             Section(
                 sid,
