@@ -147,15 +147,20 @@ def domain_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> D
 def _goal_keys(data: YMap, checker: Checker) -> tuple[Goal, ...]:
     """Each goal's id (its own, else g1, g2, ... by position) and tags."""
     keys: list[Goal] = []
-    seen: set[str] = set()
     goals = data.get("goals") or []
+    # a goal's own id must not take the g1, g2, ... of a goal written as text
+    seen: set[str] = {f"g{i + 1}" for i, g in enumerate(goals) if isinstance(g, str)}
     marks = getattr(goals, "item_marks", [None] * len(goals))
     for i, (goal, mark) in enumerate(zip(goals, marks, strict=True)):
         if isinstance(goal, str):
             keys.append(Goal(f"g{i + 1}"))
             continue
         if goal["id"] in seen:
-            checker.add(f'duplicate goal id "{goal["id"]}"', mark, hint="goal ids must be unique")
+            checker.add(
+                f'duplicate goal id "{goal["id"]}"',
+                mark,
+                hint="goal ids must be unique; goals written as text are g1, g2, ... by position",
+            )
         seen.add(goal["id"])
         keys.append(Goal(goal["id"], tuple(goal.get("tags", ()))))
     return tuple(keys)

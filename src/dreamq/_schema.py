@@ -190,7 +190,7 @@ class Choice(Type):
         if value in self.choices and type(value) is type(self.choices[0]):
             return True
         mark = as_mark(mark)
-        if isinstance(value, str) and value in [str(c) for c in self.choices]:
+        if isinstance(value, str) and value in [_shown(c) for c in self.choices]:
             out.add(
                 f'{_where(path)}"{value}" is text here',
                 mark,
@@ -198,13 +198,18 @@ class Choice(Type):
             )
             return False
         shown = mark.raw if mark is not None and mark.raw is not None else value
-        options = ", ".join(str(c) for c in self.choices)
-        extra = did_you_mean(str(shown), [str(c) for c in self.choices])
+        options = ", ".join(_shown(c) for c in self.choices)
+        extra = did_you_mean(str(shown), [_shown(c) for c in self.choices])
         out.add(f'{_where(path)}"{shown}" is not one of: {options}.{extra}', mark)
         return False
 
     def json_schema(self) -> dict[str, Any]:
         return self._with_description({"enum": list(self.choices)})
+
+
+def _shown(choice: Any) -> str:
+    """A choice as YAML writes it (true, not True)."""
+    return str(choice).lower() if isinstance(choice, bool) else str(choice)
 
 
 class ListOf(Type):

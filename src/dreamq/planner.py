@@ -134,17 +134,27 @@ def scale_boxes(boxes: list[int], total: int, floors: list[int] | None = None) -
     return scaled
 
 
-def _floor(section: Section, box: int, banks: Mapping[str, Bank]) -> int:
-    """Minutes a section cannot lose: its scripts, named and core questions."""
+def _floor(
+    section: Section,
+    box: int,
+    banks: Mapping[str, Bank],
+    filters: Filters = NO_FILTERS,
+    must: Sequence[Question] = (),
+) -> int:
+    """Minutes a section cannot lose: its scripts, named, must-include and
+    core questions (those the filters leave)."""
     needed = sum(banks[b].script_minutes for b in section.banks)
-    refs = set(section.questions)
+    refs = set(section.questions) | {q.ref for q in must}
     for ref in section.questions:
         bank_id, _, qid = ref.partition("/")
         q = banks[bank_id].question(qid)
-        needed += q.minutes if q is not None else 0
+        needed += q.minutes if q is not None and q.ref not in filters.exclude else 0
+    needed += sum(q.minutes for q in must if q.ref not in section.questions)
     for b in section.banks:
         needed += sum(
-            q.minutes for q in banks[b].questions if q.priority == "core" and q.ref not in refs
+            q.minutes
+            for q in banks[b].questions
+            if q.priority == "core" and q.ref not in refs and filters.allows(q, banks[b])
         )
     return max(1, min(needed, box))
 
@@ -204,8 +214,12 @@ def plan_session(
             f"the section time boxes add up to {sum(boxes)} minutes, "
             f"but the study is {study.minutes} minutes long"
         )
+    must = _must_include(study, banks, filters)
     if minutes is not None and minutes != sum(boxes):
-        floors = [_floor(s, box, banks) for s, box in zip(study.sections, boxes, strict=True)]
+        floors = [
+            _floor(s, box, banks, filters, must.get(s.id, ()))
+            for s, box in zip(study.sections, boxes, strict=True)
+        ]
         if total < sum(floors):
             raise DreamqError(
                 Problem(
@@ -220,7 +234,6 @@ def plan_session(
     planned: list[PlannedSection] = []
     clock = 0
     indices = list(order) if order is not None else list(range(len(study.sections)))
-    must = _must_include(study, banks, filters)
     for index in indices:
         section, box = study.sections[index], boxes[index]
         if chosen is not None:
@@ -435,9 +448,10 @@ def _fill(
         need = sum(q.minutes for q in named + core)
         raise DreamqError(
             Problem(
-                f"{where}: its named and core questions need {need} minutes, more than its "
-                f"{box}-minute box{' after ' + str(reserved) + ' minute(s) of script' if reserved else ''}"
-                f" holds (left out: {refs})",
+                f"{where}: its named and core questions need {need} minutes, but its "
+                f"{box}-minute box has {room}"
+                + (f" after {reserved} minute(s) of script" if reserved else "")
+                + f" (left out: {refs})",
                 path,
                 section.line,
                 hint="lengthen the section, mark some questions optional, or exclude some",

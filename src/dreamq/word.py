@@ -188,6 +188,7 @@ def _front_matter(out: _Writer, guide: Mapping[str, Any], labels: Mapping[str, s
     facts = [
         (labels["study"], f"{guide['title']} · {study['id']} · {source(study)}"),
         (labels["domain"], f"{domain['title']} · {domain['id']} · {source(domain)}"),
+        *([(labels["session"], str(guide["session"]))] if guide.get("session") else []),
         (labels["length"], f"{guide['minutes']} {labels['minutes_long']}"),
         (labels["language"], guide["language"]),
         (labels["date"], guide["date"]),
