@@ -328,3 +328,12 @@ def test_a_study_filters_by_audience_and_the_cli_adds_to_it(tmp_path):
     cli = generate("staff", bank_dirs=[team], filters=_f(audience="customers")).plan.questions
     assert "customers_bank/ask" in {q.ref for q in cli}
     assert "frontline_bank/ask" not in {q.ref for q in cli}
+
+
+def test_a_session_guide_names_its_session_in_the_printed_header(tmp_path):
+    _plan("-n", "2", "-o", "out", "--format", "html")
+    html = Path("out/session-02.html").read_text(encoding="utf-8")
+    assert (
+        '<p class="running">Co-creation focus group · Pizza delivery · Session 2 · 2026-11-23</p>'
+        in html
+    )
