@@ -675,6 +675,27 @@ def schema(
     _emit(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="Where to start the repository (made if missing).", file_okay=False
+        ),
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite files that exist.")
+    ] = False,
+) -> None:
+    """Start a bank repository: a bank, a domain and a study that work together,
+    a README, pre-commit and CI configuration, and editor schemas."""
+    with _reporting():
+        from .scaffold import init_repository
+
+        written = init_repository(directory, force=force)
+        _say("", f"wrote {len(written)} files to {directory}; try: dreamq validate {directory}")
+
+
 @templates_app.command("list")
 def templates_list() -> None:
     """List the bundled template files and what each renders."""

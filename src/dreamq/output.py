@@ -89,3 +89,36 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_tree(
+    directory: str | Path, files: Sequence[tuple[str, str | bytes]], *, force: bool = False
+) -> list[Path]:
+    """Write ``files`` (paths relative to ``directory``, which is made if
+    missing) all or nothing.  Any existing file is an error naming them all
+    unless ``force``.  Returns the paths written."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise DreamqError(
+            Problem("is not a directory; nothing was written", display_path(directory))
+        )
+    targets = [(directory / name, content) for name, content in files]
+    existing = [path for path, _ in targets if path.exists() or path.is_symlink()]
+    if existing and not force:
+        raise DreamqError(
+            Problem(
+                f"{len(existing)} file(s) exist: "
+                f"{', '.join(display_path(p) for p in existing)}; nothing was written",
+                display_path(directory),
+                hint="pass --force to overwrite them, or choose an empty directory",
+            )
+        )
+    try:
+        for path, _ in targets:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DreamqError(
+            Problem(f"cannot make the directory: {exc.strerror}", display_path(directory))
+        ) from None
+    write_files(targets, force=force)
+    return [path for path, _ in targets]

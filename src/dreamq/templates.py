@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalog import bundled_templates
-from .errors import DreamqError, Problem, display_path
 
 #: What each bundled template file is for (shown by ``dreamq templates list``).
 PURPOSES = {
@@ -30,31 +29,8 @@ def export_templates(directory: str | Path, *, force: bool = False) -> list[Path
     """Copy the bundled templates into ``directory`` (made if missing) and
     return the files written.  An existing file is an error unless ``force``;
     then nothing is written at all."""
-    from .output import write_files
+    from .output import write_tree
 
-    directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise DreamqError(
-            Problem("is not a directory; nothing was written", display_path(directory))
-        )
     root = bundled_templates()
-    files = [(directory / p.relative_to(root), p.read_bytes()) for p in bundled_template_files()]
-    existing = [path for path, _ in files if path.exists() or path.is_symlink()]
-    if existing and not force:
-        names = ", ".join(display_path(p) for p in existing)
-        raise DreamqError(
-            Problem(
-                f"{len(existing)} file(s) exist: {names}; nothing was written",
-                display_path(directory),
-                hint="pass --force to overwrite them, or export into an empty directory",
-            )
-        )
-    try:
-        for path, _ in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DreamqError(
-            Problem(f"cannot make the directory: {exc.strerror}", display_path(directory))
-        ) from None
-    write_files(files, force=force)
-    return [path for path, _ in files]
+    files = [(str(p.relative_to(root)), p.read_bytes()) for p in bundled_template_files()]
+    return write_tree(directory, files, force=force)
