@@ -676,6 +676,55 @@ def schema(
 
 
 @app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    bank_dir: BankDirs = None,
+) -> None:
+    """Questions, minutes, languages and tags per bank and per category."""
+    with _reporting():
+        import json
+
+        from .catalog import load_catalog
+        from .stats import CATEGORY_HEADER, TABLE_HEADER, bank_stats, category_table, stats_table
+
+        figures = bank_stats(load_catalog(bank_dir or ()).banks)
+        if as_json:
+            _emit(json.dumps(figures, ensure_ascii=False, indent=2))
+            return
+        _table(TABLE_HEADER, stats_table(figures)[1:])
+        _emit("")
+        _table(CATEGORY_HEADER, category_table(figures)[1:])
+
+
+@app.command()
+def diff(
+    arguments: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="REV1 [REV2] [PATH]...",
+            help="Compare the banks at git revision REV1 with REV2 (default: the working "
+            "tree), in PATHs (default: the whole repository). `--` ends the revisions.",
+        ),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-F", metavar="FORMAT", help="text or json.")
+    ] = "text",
+) -> None:
+    """What changed, question by question, between two git revisions: added,
+    removed, reworded, moved and reordered questions, probes, minutes, tags."""
+    if fmt.lower() not in ("text", "json"):
+        raise typer.BadParameter(f"{fmt!r} is not one of text, json", param_hint="--format")
+    with _reporting():
+        from .bank_diff import diff_revisions, split_arguments
+
+        rev1, rev2, paths = split_arguments(arguments)
+        changes = diff_revisions(rev1, rev2, paths)
+        _emit(changes.to_json() if fmt.lower() == "json" else changes.to_text(), newline=False)
+        if changes.problems:
+            raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
 def init(
     directory: Annotated[
         Path,

@@ -1,0 +1,54 @@
+"""dreamq stats and dreamq diff through the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from typer.testing import CliRunner
+
+from dreamq._cli import app
+
+runner = CliRunner()
+
+
+def _git(*args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_stats_table_and_json():
+    table = runner.invoke(app, ["stats"])
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[0].startswith("bank\tcategory\tquestions")
+    figures = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    assert figures["totals"]["questions"] == sum(b["questions"] for b in figures["banks"]) == 105
+
+
+def test_diff_between_revisions_and_the_working_tree(tmp_path):
+    assert runner.invoke(app, ["init", "."]).exit_code == 0
+    _git("init", "-q")
+    _git("add", "-A")
+    _git("commit", "-qm", "one")
+    bank = tmp_path / "banks" / "onboarding.yaml"
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("minutes: 4", "minutes: 6"), encoding="utf-8"
+    )
+    text = runner.invoke(app, ["diff", "HEAD"])
+    assert text.exit_code == 0, text.stderr
+    assert "~ onboarding/almost_gave_up: minutes 4 → 6" in text.stdout
+    _git("commit", "-qam", "two")
+    as_json = runner.invoke(app, ["diff", "HEAD~1", "HEAD", "banks", "--format", "json"])
+    assert as_json.exit_code == 0, as_json.stderr
+    changes = json.loads(as_json.stdout)["changes"]
+    assert [(c["kind"], c["ref"], c["old"], c["new"]) for c in changes] == [
+        ("minutes", "onboarding/almost_gave_up", 4, 6)
+    ]
+    assert runner.invoke(app, ["diff", "HEAD~1", "HEAD", "domains"]).stdout.startswith(
+        "No question"
+    )
+    unknown = runner.invoke(app, ["diff", "v9"])
+    assert unknown.exit_code == 1 and 'unknown revision "v9"' in unknown.stderr
