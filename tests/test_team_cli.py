@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -52,3 +53,35 @@ def test_diff_between_revisions_and_the_working_tree(tmp_path):
     )
     unknown = runner.invoke(app, ["diff", "v9"])
     assert unknown.exit_code == 1 and 'unknown revision "v9"' in unknown.stderr
+
+
+def test_export_then_import_round_trips_through_the_cli(tmp_path):
+    assert runner.invoke(app, ["export", "csv", "-o", "all.csv"]).exit_code == 0
+    assert Path("all.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM, for Excel
+    made = runner.invoke(app, ["import", "csv", "all.csv", "-o", "banks"])
+    assert made.exit_code == 0, made.stderr
+    assert len(list(Path("banks").glob("*.yaml"))) == 30
+    assert runner.invoke(app, ["validate", "banks"]).exit_code == 0
+    again = runner.invoke(app, ["import", "csv", "all.csv", "-o", "banks"])
+    assert again.exit_code == 1 and "30 file(s) exist" in again.stderr
+    one = runner.invoke(app, ["export", "csv", "--bank", "dreamer"])
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(one.stdout)))
+    assert one.exit_code == 0 and {r["bank"] for r in rows} == {"dreamer"} and len(rows) == 4
+    unknown = runner.invoke(app, ["export", "csv", "--bank", "dreamr"])
+    assert unknown.exit_code == 1 and 'Did you mean "dreamer"' in unknown.stderr
+
+
+def test_a_malformed_spreadsheet_names_row_and_column(tmp_path):
+    Path("bad.csv").write_text(
+        "bank,category,bank_title,id,minutes,text:en\n"
+        "team,curiosity,Team,first,5,What happened?\n"
+        "team,curiosity,Team,second,ten,What else?\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "csv", "bad.csv", "-o", "banks"])
+    assert result.exit_code == 1
+    assert "bad.csv:3" in result.stderr and "row 3, column minutes" in result.stderr
+    assert not Path("banks").exists()

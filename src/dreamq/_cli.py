@@ -724,6 +724,102 @@ def diff(
             raise typer.Exit(EXIT_INPUT)
 
 
+@app.command("import")
+def import_(
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="csv, xlsx or md.")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A spreadsheet, one row per question, or a Markdown guide.",
+            dir_okay=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            file_okay=False,
+            help="Where to write the bank files (made if missing).",
+        ),
+    ] = Path("."),
+    bank_id: Annotated[
+        str | None,
+        typer.Option("--bank-id", metavar="ID", help="md: put every question into this one bank."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Overwrite banks that exist.")
+    ] = False,
+) -> None:
+    """Turn a spreadsheet (columns bank, id, text:en, probes:en, minutes, ...) or
+    an existing Markdown discussion guide into bank files."""
+    if kind.lower() not in ("csv", "xlsx", "md"):
+        raise typer.BadParameter(f"{kind!r} is not one of csv, xlsx, md", param_hint="KIND")
+    with _reporting():
+        from .interchange import import_markdown, import_table
+        from .output import write_tree
+
+        banks = (
+            import_markdown(source, bank_id=bank_id)
+            if kind.lower() == "md"
+            else import_table(source)
+        )
+        written = write_tree(output, sorted(banks.items()), force=force)
+        _say(
+            "",
+            f"wrote {len(written)} bank file(s) to {output}; check them with: dreamq validate {output}",
+        )
+
+
+@app.command()
+def export(
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="csv or xlsx.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", dir_okay=False, help="Write here instead of stdout."
+        ),
+    ] = None,
+    bank: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bank", metavar="ID", help="Only this bank; repeatable (default: every bank)."
+        ),
+    ] = None,
+    bank_dir: BankDirs = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write banks as a spreadsheet, one row per question (the way back from
+    dreamq import)."""
+    if kind.lower() not in ("csv", "xlsx"):
+        raise typer.BadParameter(f"{kind!r} is not one of csv, xlsx", param_hint="KIND")
+    if output is None and kind.lower() == "xlsx" and sys.stdout.isatty():
+        raise typer.BadParameter(
+            "xlsx is binary and stdout is a terminal: add -o banks.xlsx", param_hint="KIND"
+        )
+    with _reporting():
+        from .catalog import load_catalog
+        from .errors import unknown_id_error
+        from .interchange import export_csv, export_xlsx
+        from .output import write_files
+
+        catalog = load_catalog(bank_dir or ())
+        for bank_id in bank or ():
+            if bank_id not in catalog.banks:
+                raise unknown_id_error("bank", bank_id, catalog.banks, "see `dreamq banks list`")
+        chosen = [catalog.banks[b] for b in (bank or sorted(catalog.banks))]
+        content: str | bytes = export_csv(chosen) if kind.lower() == "csv" else export_xlsx(chosen)
+        if output is None:
+            _emit(content, newline=False)
+            return
+        if isinstance(content, str):
+            content = content.encode("utf-8-sig")  # Excel reads UTF-8 CSV only with a BOM
+        write_files([(output, content)], force=force)
+        _say("", f"wrote {output} ({sum(len(b.questions) for b in chosen)} questions)")
+
+
 @app.command()
 def init(
     directory: Annotated[

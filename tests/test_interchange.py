@@ -1,0 +1,465 @@
+"""Banks to and from CSV, Excel and Markdown guides (dreamq.interchange)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+from pathlib import Path
+
+import pytest
+
+from dreamq.banks import load_bank
+from dreamq.catalog import load_catalog
+from dreamq.errors import DreamqError
+from dreamq.interchange import (
+    export_csv,
+    export_rows,
+    export_xlsx,
+    import_markdown,
+    import_table,
+    yaml_string,
+)
+
+needs_openpyxl = pytest.mark.skipif(
+    importlib.util.find_spec("openpyxl") is None, reason="openpyxl is not installed"
+)
+
+HEADER = "bank,category,bank_title,id,priority,minutes,tags,text:en,probes:en,text:zh-Hant,probes:zh-Hant"
+
+
+def _load_all(files: dict[str, str], directory: Path) -> dict:
+    banks = {}
+    for name, text in files.items():
+        target = directory / name
+        target.write_text(text, encoding="utf-8")
+        bank = load_bank(target, origin="file")
+        assert name == f"{bank.id}.yaml"
+        banks[bank.id] = bank
+    return banks
+
+
+def _questions(bank) -> list[tuple]:
+    return [
+        (
+            q.id,
+            dict(q.text),
+            {lang: tuple(p) for lang, p in q.probes.items() if p},
+            q.minutes,
+            q.priority,
+            tuple(q.tags),
+        )
+        for q in bank.questions
+    ]
+
+
+def _write_csv(tmp_path: Path, text: str, name: str = "sheet.csv", bom: bool = False) -> Path:
+    path = tmp_path / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def _import_error(path: Path) -> str:
+    with pytest.raises(DreamqError) as info:
+        import_table(path)
+    return str(info.value)
+
+
+# ------------------------------------------------------------------ round trips
+
+
+def test_rows_have_base_language_first_and_probes_one_per_line():
+    banks = list(load_catalog().banks.values())
+    rows = export_rows(banks)
+    assert len(rows) == sum(len(b.questions) for b in banks)
+    assert list(rows[0])[:9] == [
+        "bank",
+        "category",
+        "bank_title",
+        "id",
+        "priority",
+        "minutes",
+        "tags",
+        "text:en",
+        "probes:en",
+    ]
+    assert {"text:zh-Hant", "probes:zh-Hant", "text:zh-Hans", "probes:zh-Hans"} <= set(rows[0])
+    curiosity = load_catalog().bank("curiosity")
+    first = next(r for r in rows if r["bank"] == "curiosity")
+    question = curiosity.questions[0]
+    assert first["probes:en"].split("\n") == list(question.probes["en"])
+    assert first["tags"] == ", ".join(question.tags)
+    assert first["minutes"] == str(question.minutes)
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_csv_round_trip_keeps_every_question_of_every_bundled_bank(tmp_path, bom):
+    catalog = load_catalog()
+    banks = list(catalog.banks.values())
+    path = _write_csv(tmp_path, export_csv(banks), bom=bom)
+    files = import_table(path)
+    assert sorted(files) == sorted(f"{b.id}.yaml" for b in banks)
+    out = tmp_path / "out"
+    out.mkdir()
+    loaded = _load_all(files, out)
+    for bank in banks:
+        again = loaded[bank.id]
+        assert again.language == bank.language
+        assert again.category == bank.category
+        assert again.title[bank.language] == bank.title[bank.language]
+        assert _questions(again) == _questions(bank), bank.id
+
+
+@needs_openpyxl
+def test_xlsx_round_trip_keeps_every_question_of_every_bundled_bank(tmp_path):
+    banks = list(load_catalog().banks.values())
+    path = tmp_path / "banks.xlsx"
+    path.write_bytes(export_xlsx(banks))
+    loaded = _load_all(import_table(path), tmp_path)
+    for bank in banks:
+        assert _questions(loaded[bank.id]) == _questions(bank), bank.id
+
+
+@needs_openpyxl
+def test_xlsx_keeps_tricky_text_as_text(tmp_path):
+    sheet = (
+        HEADER
+        + '\nb,cat,"no",q1,core,7,"on, phase:early","=1+1 is no formula?","no\n2024-05-01\n1:30",,\n'
+    )
+    csv_files = import_table(_write_csv(tmp_path, sheet))
+    bank = _load_all(csv_files, tmp_path)["b"]
+    xlsx = tmp_path / "b.xlsx"
+    xlsx.write_bytes(export_xlsx([bank]))
+    from openpyxl import load_workbook
+
+    cell = load_workbook(xlsx).active["H2"]
+    assert (cell.value, cell.data_type) == ("=1+1 is no formula?", "s")  # not a formula
+    again = _load_all(import_table(xlsx), tmp_path)
+    q = again["b"].questions[0]
+    assert q.text == {"en": "=1+1 is no formula?"}
+    assert q.probes["en"] == ("no", "2024-05-01", "1:30")
+    assert q.tags == ("on", "phase:early")
+    assert q.minutes == 7
+    assert again["b"].title["en"] == "no"
+
+
+def test_yaml_strings_that_look_like_other_things_stay_text(tmp_path):
+    tricky = ["no", "On", "2024-05-01", "1:30", "010", "~", "null", "#1", "a: b", 'say "hi"\\']
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER.split(","))
+    writer.writerows(
+        ["b", "cat", "Title", f"q{i}", "", "5", "", t, "", "", ""] for i, t in enumerate(tricky)
+    )
+    files = import_table(_write_csv(tmp_path, out.getvalue()))
+    bank = _load_all(files, tmp_path)["b"]
+    assert [q.text["en"] for q in bank.questions] == [t.strip() for t in tricky]
+    assert yaml_string("no") == '"no"'
+    assert yaml_string("a\u2028b\x85") == '"a\\u2028b\\x85"'
+
+
+def test_a_problem_found_by_loading_is_reported_at_its_row(tmp_path):
+    text = HEADER + '\nb,c,T,q1,,5,,Fine?,,,\nb,c,T,q2,,5,,"Bad\x07 text?",,,\n'
+    message = _import_error(_write_csv(tmp_path, text))
+    assert "sheet.csv:3: row 3, column text:en:" in message
+    assert "control character U+0007" in message
+
+
+def test_csv_with_bom_and_crlf_from_excel(tmp_path):
+    text = (
+        HEADER
+        + '\r\nwarm,warm_up,Warm-up,hello,core,3,,Hi?,"Why?\r\nHow?",你好？,"為什麼？\r\n怎麼？"\r\n'
+    )
+    files = import_table(_write_csv(tmp_path, text, bom=True))
+    bank = _load_all(files, tmp_path)["warm"]
+    q = bank.questions[0]
+    assert q.probes == {"en": ("Why?", "How?"), "zh-Hant": ("為什麼？", "怎麼？")}
+    assert q.text["zh-Hant"] == "你好？"
+    assert bank.language == "en"
+
+
+def test_empty_translation_means_no_translation(tmp_path):
+    files = import_table(_write_csv(tmp_path, HEADER + "\nb,c,T,q,,5,,Hello?,,,\n"))
+    q = _load_all(files, tmp_path)["b"].questions[0]
+    assert set(q.text) == {"en"}
+    assert q.priority == "optional"
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("b,c,T,q,core,ten,,Hi?,,,", "row 2, column minutes: 'ten' is not a whole number"),
+        ("b,c,T,q,core,5.5,,Hi?,,,", "row 2, column minutes: '5.5' is not a whole number"),
+        ("b,c,T,q,core,0,,Hi?,,,", "row 2, column minutes: 0 is out of range (1 to 120)"),
+        ("b,c,T,q,core,,,Hi?,,,", "row 2, column minutes: empty"),
+        ("b,c,T,q,must,5,,Hi?,,,", "row 2, column priority: 'must' is not one of: core, optional"),
+        ("b,c,T,q,core,5,,,,,", "row 2, column text:en: empty"),
+        ("b,c,T,q,core,5,,   ,,,", "row 2, column text:en: empty"),
+        ("b,c,T,Q 1,core,5,,Hi?,,,", 'row 2, column id: "Q 1" is not a valid id'),
+        ("b,c,T,,core,5,,Hi?,,,", "row 2, column id: empty"),
+        ("B!,c,T,q,core,5,,Hi?,,,", 'row 2, column bank: "B!" is not a valid id'),
+        ("b,c,T,q,core,5,Bad Tag,Hi?,,,", 'row 2, column tags: "Bad Tag" is not a valid tag'),
+        ("b,c,T,q,core,5,a,Hi?,,,x", "row 2, column text:zh-Hant: empty, but the row has probes"),
+        (
+            'b,c,T,q,core,5,,Hi?,"p1\np2",嗨？,p1',
+            "row 2, column probes:zh-Hant: 1 probe(s) but probes:en has 2",
+        ),
+    ],
+)
+def test_bad_cell_names_row_and_column(tmp_path, row, expected):
+    message = _import_error(_write_csv(tmp_path, HEADER + "\n" + row + "\n"))
+    assert expected in message
+    assert message.startswith("sheet.csv:2: ")
+
+
+def test_duplicate_question_ids_in_a_bank(tmp_path):
+    text = HEADER + "\nb,c,T,q,,5,,One?,,,\nother,c,T,q,,5,,Fine?,,,\nb,c,T,q,,5,,Two?,,,\n"
+    message = _import_error(_write_csv(tmp_path, text))
+    assert (
+        'sheet.csv:4: row 4, column id: duplicate question id "q" in bank "b" (first on row 2)'
+        in message
+    )
+    assert "row 3" not in message
+
+
+def test_every_problem_is_reported_with_its_row(tmp_path):
+    text = HEADER + "\nb,c,T,q1,,ten,,Hi?,,,\nb,c,T,q2,,5,,Ok?,,,\nb,c,T,q3,,5,,,,,\n"
+    message = _import_error(_write_csv(tmp_path, text))
+    assert "row 2, column minutes" in message
+    assert "row 4, column text:en" in message
+    assert "row 3" not in message
+
+
+def test_conflicting_bank_title(tmp_path):
+    text = HEADER + "\nb,c,One,q1,,5,,Hi?,,,\nb,c,Two,q2,,5,,Ok?,,,\n"
+    assert 'row 3, column bank_title: "Two" differs from "One" on row 2' in _import_error(
+        _write_csv(tmp_path, text)
+    )
+
+
+@pytest.mark.parametrize("missing", ["bank", "id", "minutes", "category", "bank_title"])
+def test_missing_required_column_is_named(tmp_path, missing):
+    columns = HEADER.split(",")
+    keep = [i for i, c in enumerate(columns) if c != missing]
+    cells = ["b", "c", "T", "q", "core", "5", "", "Hi?", "", "", ""]
+    text = ",".join(columns[i] for i in keep) + "\n" + ",".join(cells[i] for i in keep) + "\n"
+    assert f'missing required column "{missing}"' in _import_error(_write_csv(tmp_path, text))
+
+
+def test_missing_text_column_and_unknown_column(tmp_path):
+    text = "bank,category,bank_title,id,minuts,minutes\nb,c,T,q,5,5\n"
+    message = _import_error(_write_csv(tmp_path, text))
+    assert 'row 1, column E: unknown column "minuts". Did you mean "minutes"?' in message
+    assert 'missing required column "text:<language>"' in message
+
+
+def test_template_mistake_is_reported_at_its_row(tmp_path):
+    text = HEADER + "\nb,c,T,q1,,5,,Fine?,,,\nb,c,T,q2,,5,,Broken {{ product ?,,,\n"
+    message = _import_error(_write_csv(tmp_path, text))
+    assert "row 3, column text:en:" in message
+
+
+def test_not_utf8_and_wrong_suffix_and_too_large(tmp_path, monkeypatch):
+    bad = tmp_path / "latin.csv"
+    bad.write_bytes(HEADER.encode() + b"\nb,c,T,q,,5,,Caf\xe9?,,,\n")
+    assert "not valid UTF-8" in _import_error(bad)
+    other = tmp_path / "x.ods"
+    other.write_bytes(b"")
+    assert 'cannot import ".ods" files' in _import_error(other)
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.truncate(16 * 1024 * 1024 + 1)
+    assert "the limit is 16,777,216" in _import_error(big)
+
+
+def test_too_many_rows(tmp_path, monkeypatch):
+    import dreamq.interchange as interchange
+
+    monkeypatch.setattr(interchange, "MAX_ROWS", 2)
+    text = HEADER + "\n" + "".join(f"b,c,T,q{i},,5,,Hi?,,,\n" for i in range(3))
+    assert "more than 2 rows" in _import_error(_write_csv(tmp_path, text))
+
+
+@needs_openpyxl
+def test_xlsx_bad_cell_names_row_and_column(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["b", "c", "T", "q1", "core", 5, None, "Hi?", None, None, None])
+    sheet.append(["b", "c", "T", "q2", "core", "ten", None, "Ok?", None, None, None])
+    sheet.append(["b", "c", "T", "q3", "core", 4.0, None, "Fine?", None, None, None])
+    path = tmp_path / "bad.xlsx"
+    workbook.save(path)
+    message = _import_error(path)
+    assert "bad.xlsx:3: row 3, column minutes: 'ten' is not a whole number" in message
+    assert "row 4" not in message
+
+
+@needs_openpyxl
+def test_not_a_workbook(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("hello")
+    assert "not a readable Excel workbook" in _import_error(path)
+
+
+def test_export_refuses_a_probe_with_a_line_break(tmp_path):
+    (tmp_path / "b.yaml").write_text(
+        "kind: bank\nformat: 1\nid: b\ncategory: c\ntitle: T\nquestions:\n"
+        '  - id: q\n    text: "Hi?"\n    probes: ["one\\ntwo"]\n    minutes: 5\n',
+        encoding="utf-8",
+    )
+    bank = load_bank(tmp_path / "b.yaml")
+    with pytest.raises(DreamqError, match="probe 1 \\(en\\) has a line break"):
+        export_rows([bank])
+
+
+def test_export_csv_parses_back_with_csv_module():
+    text = export_csv([load_catalog().bank("curiosity")])
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["id"] for r in rows] == [q.id for q in load_catalog().bank("curiosity").questions]
+
+
+# ------------------------------------------------------------------ Markdown
+
+GUIDE = """\
+---
+project: pizza
+---
+# Discussion guide: Pizza delivery study
+
+Moderator: Sam. Room B. Recording on.
+
+## Logistics
+
+- [ ] Consent forms printed?
+- [x] Who brings the snacks?
+- Room booked for 2 hours
+- 0:00–0:05 Arrival
+
+## Introduction (0:05–0:10)
+
+> Thank you for coming. Do you agree to being recorded?
+> - What we say here stays here?
+
+0:05–0:10
+
+1. What made you say yes to joining us today? (3 min)
+   - Was it the topic?
+   - Or the incentive?
+2. Please put your phones away.
+
+## Ordering habits — 20 min
+
+1. **Tell me about** the last time you ordered pizza.
+   * Who was with you?
+   * What did you order?
+     - Why that one?
+2. How often do you order
+   delivery? [10 min]
+3. Thanks for sharing.
+
+| Time | Topic |
+|------|-------|
+| 0:10 | What do you think? |
+
+```
+- Is this a question?
+```
+
+<!--
+- Hidden question?
+-->
+
+## 結束
+
+- 你還有什麼想說的嗎？
+  - 任何事都可以？
+- What else? (2 min)
+- What else?
+"""
+
+
+def test_markdown_guide_becomes_banks_with_questions_and_probes(tmp_path):
+    path = tmp_path / "guide.md"
+    path.write_text(GUIDE, encoding="utf-8")
+    files = import_markdown(path)
+    assert list(files) == ["introduction.yaml", "ordering_habits.yaml", "section_5.yaml"]
+    banks = _load_all(files, tmp_path)
+
+    intro = banks["introduction"]
+    assert intro.title["en"] == "Introduction"
+    assert intro.category == "imported"
+    assert [(q.text["en"], q.probes.get("en", ()), q.minutes) for q in intro.questions] == [
+        (
+            "What made you say yes to joining us today?",
+            ("Was it the topic?", "Or the incentive?"),
+            3,
+        )
+    ]
+
+    habits = banks["ordering_habits"]
+    assert habits.title["en"] == "Ordering habits"
+    assert [(q.id, q.text["en"], q.probes.get("en", ()), q.minutes) for q in habits.questions] == [
+        (
+            "tell_me_about_last_time",
+            "Tell me about the last time you ordered pizza.",
+            ("Who was with you?", "What did you order?", "Why that one?"),
+            5,
+        ),
+        ("how_often_order_delivery", "How often do you order delivery?", (), 10),
+    ]
+
+    closing = banks["section_5"]
+    assert closing.title["en"] == "結束"
+    assert [(q.id, q.text["en"], q.probes.get("en", ()), q.minutes) for q in closing.questions] == [
+        ("q1", "你還有什麼想說的嗎？", ("任何事都可以？",), 5),
+        ("what_else", "What else?", (), 2),
+        ("what_else_2", "What else?", (), 5),
+    ]
+    everything = "\n".join(files.values())
+    for absent in (
+        "snacks",
+        "Consent",
+        "recorded",
+        "phones",
+        "Thanks",
+        "Is this",
+        "Hidden",
+        "0:10",
+    ):
+        assert absent not in everything
+
+
+def test_markdown_into_one_named_bank(tmp_path):
+    path = tmp_path / "guide.md"
+    path.write_text(GUIDE, encoding="utf-8")
+    files = import_markdown(path, bank_id="pizza")
+    assert list(files) == ["pizza.yaml"]
+    bank = _load_all(files, tmp_path)["pizza"]
+    assert bank.title["en"] == "Discussion guide: Pizza delivery study"
+    assert len(bank.questions) == 6
+
+
+def test_markdown_without_questions(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("# Notes\n\n- Room B\n> Is this read aloud?\n", encoding="utf-8")
+    with pytest.raises(DreamqError, match="no questions found"):
+        import_markdown(path)
+    with pytest.raises(DreamqError, match="not a valid id"):
+        import_markdown(path, bank_id="Bad Id")
+
+
+def test_markdown_questions_before_any_heading_use_the_file_name(tmp_path):
+    path = tmp_path / "Quick Guide.md"
+    path.write_text("1. Why now?\n2. How so? (200 min)\n", encoding="utf-8")
+    with pytest.raises(DreamqError, match="200 minutes is out of range"):
+        import_markdown(path)
+    path.write_text("1. Why now?\n   continued here?\n", encoding="utf-8")
+    files = import_markdown(path)
+    bank = _load_all(files, tmp_path)["quick_guide"]
+    assert [q.text["en"] for q in bank.questions] == ["Why now? continued here?"]
