@@ -63,3 +63,14 @@ def test_domains_define_the_standard_variables_in_every_language():
     for domain in catalog.domains.values():
         for lang in LANGUAGES:
             assert set(STANDARD_VARIABLES) <= set(domain.variables(lang)), (domain.id, lang)
+
+
+def test_bundled_files_are_formatted():
+    """`dreamq fmt --check` passes on the bundled data (as it would gate a team's CI)."""
+    from pathlib import Path
+
+    from dreamq.formatting import format_paths
+
+    root = Path(__file__).resolve().parent.parent
+    result = format_paths([root / "question_banks", root / "domains", root / "studies"], check=True)
+    assert result.changed == [] and result.unchanged == 35

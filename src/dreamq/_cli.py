@@ -724,6 +724,36 @@ def diff(
             raise typer.Exit(EXIT_INPUT)
 
 
+@app.command()
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[PATH]...", help="Files or directories (default: .)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 if any file is not formatted (for CI)."
+        ),
+    ] = False,
+) -> None:
+    """Format bank, domain and study files canonically, keeping comments: key
+    order, indentation, line width. Idempotent, so --check can gate CI."""
+    with _reporting():
+        from .formatting import format_paths
+
+        result = format_paths(paths or [Path(".")], check=check)
+        for path in result.changed:
+            _say("", f"{'would reformat' if check else 'reformatted'} {path}")
+        _say(
+            "",
+            f"{len(result.changed)} file(s) {'would be ' if check else ''}reformatted, "
+            f"{result.unchanged} unchanged",
+        )
+        if check and result.changed:
+            raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("import")
 def import_(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="csv, xlsx or md.")],

@@ -23,41 +23,41 @@ category: curiosity
 title: Getting started
 description: How people first found their way into {{ product }}.
 questions:
-  - id: first_week
-    text: Tell us about your first week with {{ product }}. What happened?
-    probes:
-      - What did you expect, and what did you find?
-      - Who helped you, if anyone?
-    minutes: 5
-    priority: core
-    tags: [onboarding]
-    translations:
-      zh-Hant:
-        text: 說說你使用{{ product }}的第一個星期。發生了什麼事？
-        probes:
-          - 你原本期待什麼？實際上遇到了什麼？
-          - 有誰幫過你嗎？
-      zh-Hans:
-        text: 说说你使用{{ product }}的第一个星期。发生了什么事？
-        probes:
-          - 你原本期待什么？实际上遇到了什么？
-          - 有谁帮过你吗？
-  - id: almost_gave_up
-    text: Think of a moment you nearly gave up on {{ product }}. What was going on?
-    probes:
-      - What kept you going?
-    minutes: 4
-    priority: optional
-    tags: [onboarding]
-    translations:
-      zh-Hant:
-        text: 想一個你差點放棄{{ product }}的時刻。當時發生了什麼？
-        probes:
-          - 是什麼讓你繼續用下去？
-      zh-Hans:
-        text: 想一个你差点放弃{{ product }}的时刻。当时发生了什么？
-        probes:
-          - 是什么让你继续用下去？
+- id: first_week
+  text: Tell us about your first week with {{ product }}. What happened?
+  probes:
+  - What did you expect, and what did you find?
+  - Who helped you, if anyone?
+  minutes: 5
+  priority: core
+  tags: [onboarding]
+  translations:
+    zh-Hant:
+      text: 說說你使用{{ product }}的第一個星期。發生了什麼事？
+      probes:
+      - 你原本期待什麼？實際上遇到了什麼？
+      - 有誰幫過你嗎？
+    zh-Hans:
+      text: 说说你使用{{ product }}的第一个星期。发生了什么事？
+      probes:
+      - 你原本期待什么？实际上遇到了什么？
+      - 有谁帮过你吗？
+- id: almost_gave_up
+  text: Think of a moment you nearly gave up on {{ product }}. What was going on?
+  probes:
+  - What kept you going?
+  minutes: 4
+  priority: optional
+  tags: [onboarding]
+  translations:
+    zh-Hant:
+      text: 想一個你差點放棄{{ product }}的時刻。當時發生了什麼？
+      probes:
+      - 是什麼讓你繼續用下去？
+    zh-Hans:
+      text: 想一个你差点放弃{{ product }}的时刻。当时发生了什么？
+      probes:
+      - 是什么让你继续用下去？
 """
 
 _DOMAIN = """\
@@ -101,23 +101,23 @@ title: Pilot interviews
 domain: our-product
 minutes: 30
 goals:
-  - Learn how people get started, in their own words.
+- Learn how people get started, in their own words.
 sections:
-  - id: introduction
-    title: Introduction and consent
-    minutes: 5
-    banks: [introduction]
-    fixed: true
-  - id: onboarding
-    title: Getting started
-    minutes: 20
-    banks: [onboarding, curiosity]
-    goals: [g1]
-  - id: wrap-up
-    title: Wrap-up
-    minutes: 5
-    banks: [wrap_up]
-    fixed: true
+- id: introduction
+  title: Introduction and consent
+  minutes: 5
+  banks: [introduction]
+  fixed: true
+- id: onboarding
+  title: Getting started
+  minutes: 20
+  banks: [onboarding, curiosity]
+  goals: [g1]
+- id: wrap-up
+  title: Wrap-up
+  minutes: 5
+  banks: [wrap_up]
+  fixed: true
 """
 
 _README = """\
