@@ -85,3 +85,31 @@ def test_a_malformed_spreadsheet_names_row_and_column(tmp_path):
     assert result.exit_code == 1
     assert "bad.csv:3" in result.stderr and "row 3, column minutes" in result.stderr
     assert not Path("banks").exists()
+
+
+def test_lint_reports_findings_and_fails_on_errors(tmp_path):
+    assert runner.invoke(app, ["init", "."]).exit_code == 0
+    clean = runner.invoke(app, ["lint", "."])
+    assert clean.exit_code == 0 and clean.stdout.strip().endswith(
+        "0 error(s), 0 warning(s) in 3 file(s)"
+    )
+    bank = tmp_path / "banks" / "onboarding.yaml"
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("What happened?", "Don't you love it? TBD", 1),
+        encoding="utf-8",
+    )
+    text = runner.invoke(app, ["lint", "."])
+    assert text.exit_code == 1
+    assert "banks/onboarding.yaml:" in text.stdout and "placeholder" in text.stdout
+    github = runner.invoke(app, ["lint", ".", "--format", "github"])
+    assert github.exit_code == 1
+    assert github.stdout.startswith("::")
+    assert "title=placeholder" in github.stdout and "file=banks/onboarding.yaml" in github.stdout
+    as_json = json.loads(runner.invoke(app, ["lint", ".", "-F", "json"]).stdout)
+    assert as_json["errors"] >= 1 and {f["rule"] for f in as_json["findings"]} >= {"placeholder"}
+
+
+def test_the_bundled_banks_lint_clean():
+    result = runner.invoke(app, ["lint"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "0 error(s), 0 warning(s) in 35 file(s)"

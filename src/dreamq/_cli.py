@@ -725,6 +725,40 @@ def diff(
 
 
 @app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...", help="Files or directories (default: the search path)."
+        ),
+    ] = None,
+    bank_dir: BankDirs = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-F",
+            metavar="FORMAT",
+            help="text, json or github (pull-request annotations).",
+        ),
+    ] = "text",
+) -> None:
+    """Validate, then check question quality: leading, double-barrelled, closed and
+    hypothetical questions, length, jargon, placeholders, near-duplicates,
+    translations. Configure in .dreamq-lint.yaml; exit 1 when errors are found."""
+    if fmt.lower() not in ("text", "json", "github"):
+        raise typer.BadParameter(f"{fmt!r} is not one of text, json, github", param_hint="--format")
+    with _reporting():
+        from .lint import format_findings
+        from .lint import lint as run_lint
+
+        report = run_lint(paths or (), bank_dirs=bank_dir or ())
+        _emit(format_findings(report, fmt.lower()))
+        if report.errors:
+            raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
 def fmt(
     paths: Annotated[
         list[Path] | None,
