@@ -4,6 +4,7 @@
     python bench/bench.py --quick    # fewer repetitions
 
 Targets (issues 2 and 4):
+  * lint of 10,000 questions in 100 files <= 3x validate of the same files (issue 6)
   * planning 100 sessions from a 10,000-question bank <= 2x loading it (issue 5)
   * `dreamq generate -o guide.html` <= 1.2x `-o guide.md`; the PDF of the
     default 90-minute guide <= 3 s (needs dreamq[pdf])
@@ -283,6 +284,43 @@ def bench_many_sessions(catalog, work: Path) -> None:
     report("plan 100 sessions vs load a 10,000-question bank", plan_s, load_s, 2)
 
 
+def bench_lint(work: Path) -> None:
+    """Lint against validate on 10,000 questions in 100 files, both with the
+    file cache warm (as in a pre-commit hook after the first run)."""
+    import random
+
+    from dreamq.lint import lint
+    from dreamq.validation import validate
+
+    rng = random.Random(1)
+    words = [
+        "".join(rng.choice("bcdfghklmnprstvw") + rng.choice("aeiou") for _ in range(3))
+        for _ in range(600)
+    ]
+    folder = work / "lint-banks"
+    folder.mkdir()
+    for f in range(100):
+        questions = []
+        for i in range(100):
+            text = "What " + " ".join(rng.choice(words) for _ in range(rng.randint(6, 14)))
+            questions.append(
+                {
+                    "id": f"q{i:03d}",
+                    "text": text + " about {{ product }}?",
+                    "probes": ["Tell us more.", "What happened next?"],
+                    "minutes": 3,
+                    "priority": "optional",
+                }
+            )
+        bank = {"kind": "bank", "format": 1, "id": f"b{f:03d}", "category": "curiosity"}
+        bank.update(title=f"Bank {f}", questions=questions)
+        (folder / f"b{f:03d}.yaml").write_text(yaml.safe_dump(bank, sort_keys=False))
+    validate([folder])  # fill the cache
+    validate_s = best_of(lambda: validate([folder]), 3)
+    lint_s = best_of(lambda: lint([folder]), 3)
+    report("lint vs validate, 10,000 questions in 100 files (warm)", lint_s, validate_s, 3)
+
+
 def main() -> None:
     os.environ.setdefault("DREAMQ_CACHE_DIR", tempfile.mkdtemp(prefix="dreamq-bench-cache-"))
     # Measure dreamq as installed: pip compiles bytecode on install, so let the
@@ -299,6 +337,7 @@ def main() -> None:
         bench_generate(work)
         bench_formats(work)
         bench_scale(work)
+        bench_lint(work)
 
 
 if __name__ == "__main__":

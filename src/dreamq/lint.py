@@ -295,23 +295,23 @@ def lint(
         config = load_config(Path.cwd())
     findings: list[Finding] = list(config.findings)
     files = 0
+    banks: list[Bank] = []
     try:
         report = validate(paths, bank_dirs=bank_dirs)
         problems, files = report.problems, report.files
+        banks = list(report.checked_banks.values())  # what validate loaded: no second load
     except DreamqError as exc:
         problems = exc.problems
+        try:  # validate stopped early (a missing path): lint what does exist
+            if paths:
+                existing = [Path(p) for p in paths if Path(p).exists()]
+                catalog, _ = load_layers([(existing, "file")])
+            else:
+                catalog, _ = load_layers(search_layers(bank_dirs))
+            banks = list(catalog.banks.values())
+        except DreamqError:
+            pass  # already reported by validate
     findings.extend(_from_problem(p) for p in problems)
-
-    banks: list[Bank] = []
-    try:
-        if paths:
-            existing = [Path(p) for p in paths if Path(p).exists()]
-            catalog, _ = load_layers([(existing, "file")])
-        else:
-            catalog, _ = load_layers(search_layers(bank_dirs))
-        banks = list(catalog.banks.values())
-    except DreamqError:
-        pass  # already reported by validate
     findings.extend(_run_rules(banks, config))
     findings = _apply_config(findings, config)
     findings.sort(key=lambda f: (f.path, f.line or 0, f.rule, f.language or "", f.message))
@@ -768,8 +768,7 @@ def near_duplicates(
                 hits.update(holders[k:])
                 holders.append(i)
             candidates = [j for j, n in hits.items() if n >= need]
-            matcher = SequenceMatcher(None, autojunk=False)
-            matcher.set_seq2(norm)  # analysed once for all its candidates
+            matcher = None  # analysed once for all its candidates, if any get this far
             for j in candidates:
                 other, other_norm, other_tokens = items[j]
                 if other is q:
@@ -777,6 +776,9 @@ def near_duplicates(
                 common = len(tokens & other_tokens)
                 if common < _JACCARD * (len(tokens) + len(other_tokens) - common):
                     continue
+                if matcher is None:
+                    matcher = SequenceMatcher(None, autojunk=False)
+                    matcher.set_seq2(norm)
                 matcher.set_seq1(other_norm)
                 if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
                     continue

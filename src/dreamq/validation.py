@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .banks import Bank
 from .catalog import Catalog, load_layers, search_layers
@@ -21,6 +22,8 @@ class Report:
     questions: int = 0
     domains: int = 0
     studies: int = 0
+    #: The banks that loaded, by id (for ``dreamq lint``'s rules).
+    checked_banks: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +81,7 @@ def validate(
         questions=sum(len(b.questions) for b in checked.banks.values()),
         domains=len(checked.domains),
         studies=len(checked.studies),
+        checked_banks=dict(checked.banks),
     )
     if not report.problems:  # on a partial catalog these would only repeat the cause
         report.problems += _check_studies(checked, reference)
