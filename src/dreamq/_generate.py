@@ -152,11 +152,13 @@ def generate_plan(
 
     check_options(fmt, paper, sheets)
     job = _Job.start(study, domain, language, bank_dirs, environ, lock)
-    chosen = None
+    chosen = orders = None
     if job.lock is not None:
         locked = job.lock
         minutes, seed, date = locked.data["minutes"], locked.data["seed"], job.locked_date()
         filters, sessions, chosen = locked.filters, len(locked.sessions), locked.chosen()
+        section_ids = [s.id for s in job.study.sections]
+        orders = [locked.order(session, section_ids) for session in locked.sessions]
     planned = plan_study(
         job.study,
         job.catalog.banks,
@@ -165,9 +167,16 @@ def generate_plan(
         seed=seed,
         filters=filters,
         chosen=chosen,
+        orders=orders,
     )
-    if job.lock is not None:
-        planned = job.relock(planned, minutes)
+    if job.lock is not None:  # the guides carry the planning notes they had
+        notes = [tuple(session["warnings"]) for session in job.lock.sessions]
+        planned = replace(
+            planned,
+            sessions=tuple(
+                replace(plan, warnings=n) for plan, n in zip(planned.sessions, notes, strict=True)
+            ),
+        )
     suffix = next(k for k, v in SUFFIXES.items() if v == fmt)
     files: dict[str, str | bytes] = {}
     guides = []
@@ -259,24 +268,6 @@ class _Job:
             session=session["session"],
         )
         return replace(plan, warnings=tuple(session["warnings"]))
-
-    def relock(self, planned: StudyPlan, minutes: int | None) -> StudyPlan:
-        """A replayed study plan carries the lock's section orders and notes."""
-        assert self.lock is not None
-        sessions = []
-        for plan, session in zip(planned.sessions, self.lock.sessions, strict=True):
-            again = plan_session(
-                self.study,
-                self.catalog.banks,
-                minutes=minutes,
-                seed=plan.seed,
-                filters=plan.filters,
-                order=self.lock.order(session, [s.id for s in self.study.sections]),
-                chosen=session["sections"],
-                session=plan.session,
-            )
-            sessions.append(replace(again, warnings=tuple(session["warnings"])))
-        return replace(planned, sessions=tuple(sessions))
 
     def data(self, plan: SessionPlan, date: _dt.date | None) -> dict[str, Any]:
         return guide_data(

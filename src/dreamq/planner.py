@@ -569,6 +569,7 @@ def plan_study(
     seed: int | None = None,
     filters: Filters = NO_FILTERS,
     chosen: Sequence[Mapping[str, Sequence[str]]] | None = None,
+    orders: Sequence[Sequence[int]] | None = None,
 ) -> StudyPlan:
     """Plan ``sessions`` sessions of ``study``.
 
@@ -576,8 +577,9 @@ def plan_study(
     balanced Latin square (:mod:`dreamq.counterbalance`), so that across the
     study each appears in each position, and after each other section,
     equally often.  Optional questions rotate: each session prefers those
-    asked least so far.  ``chosen`` (from a lock file) gives each session's
-    questions by section instead.
+    asked least so far.  ``chosen`` and ``orders`` (from a lock file) give
+    each session's questions by section and its section order (indices into
+    ``study.sections``) instead.
     """
     from collections import Counter
 
@@ -590,8 +592,11 @@ def plan_study(
                 hint="use --sessions 1 or more; a study is usually 4 to 12 sessions",
             )
         )
-    if chosen is not None and len(chosen) != sessions:
-        raise DreamqError(Problem(f"the lock records {len(chosen)} session(s), not {sessions}"))
+    for recorded in (chosen, orders):
+        if recorded is not None and len(recorded) != sessions:
+            raise DreamqError(
+                Problem(f"the lock records {len(recorded)} session(s), not {sessions}")
+            )
     fixed = [s.fixed for s in study.sections]
     movable = tuple(s.id for s in study.sections if not s.fixed)
     asked: Counter[str] = Counter()
@@ -604,7 +609,7 @@ def plan_study(
             minutes=minutes,
             seed=seed,
             filters=filters,
-            order=place(row, fixed),
+            order=orders[i] if orders is not None else place(row, fixed),
             asked=asked,
             chosen=chosen[i] if chosen is not None else None,
             session=i + 1,
