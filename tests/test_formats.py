@@ -553,3 +553,13 @@ def test_control_characters_in_a_domain_are_refused(tmp_path):
     result = runner.invoke(app, ["generate", "-d", str(path), "-o", "g.html"])
     assert result.exit_code == 1
     assert "control character U+0007" in result.stderr and "bell.yaml:" in result.stderr
+
+
+def test_a_reference_docx_linking_out_of_the_template_directory_is_refused(tmp_path):
+    assert runner.invoke(app, ["templates", "export", "outside"]).exit_code == 0
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "reference.docx").symlink_to(tmp_path / "outside" / "reference.docx")
+    result = runner.invoke(app, ["generate", "-t", "tpl", "-o", "g.docx"])
+    assert result.exit_code == 1
+    assert "tpl/reference.docx: is a link to a file outside the template directory" in result.stderr
+    assert not Path("g.docx").exists()

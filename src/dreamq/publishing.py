@@ -156,12 +156,6 @@ def _reference_docx(template_dir: Path | None) -> Path:
     if path is None or not (path.exists() or path.is_symlink()):
         return bundled_templates() / REFERENCE_DOCX
     assert template_dir is not None
-    if not path.resolve().is_relative_to(template_dir.resolve()):
-        raise DreamqError(
-            Problem(
-                "is a link to a file outside the template directory; it was not read",
-                display_path(path),
-                hint="copy the file into the template directory",
-            )
-        )
-    return path
+    from .render import confined
+
+    return confined(path, template_dir)

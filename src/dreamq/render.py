@@ -237,6 +237,20 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def confined(path: Path, directory: Path) -> Path:
+    """``path``, refused when it is a link leading out of the template
+    ``directory`` (a template file may not read what lies elsewhere)."""
+    if not path.resolve().is_relative_to(directory.resolve()):
+        raise DreamqError(
+            Problem(
+                "is a link to a file outside the template directory; it was not read",
+                display_path(path),
+                hint="copy the file into the template directory",
+            )
+        )
+    return path
+
+
 def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
     """Fixed words of the guide (headings, "Probes", "Notes") in ``language``."""
     from ._loader import load_plain_yaml
@@ -246,14 +260,7 @@ def load_labels(language: str, template_dir: Path | None) -> dict[str, str]:
         path = directory / "labels.yaml" if directory is not None else None
         if path is None or not (path.is_file() or path.is_symlink()):
             continue
-        if not path.resolve().is_relative_to(directory.resolve()):
-            raise DreamqError(
-                Problem(
-                    "is a link to a file outside the template directory; it was not read",
-                    display_path(path),
-                    hint="copy the file into the template directory",
-                )
-            )
+        confined(path, directory)
         data = load_plain_yaml(path) or {}
         if not isinstance(data, dict):
             raise DreamqError(
