@@ -651,42 +651,39 @@ class _Checker:
         for term, pattern in self.jargon:
             if pattern.search(plain):
                 self.add("jargon", bank, q, lang, f"uses the jargon {term!r}")
-        imaginative = bank.category in cfg.imaginative_categories
-        exempt_closed = bank.category == "introduction" or "consent" in q.tags
-        if kind == "en":
-            words = len(plain.split())
-            if words > cfg.max_words:
-                self.add("too-long", bank, q, lang, f"{words} words (at most {cfg.max_words})")
-            if any(p.search(plain) for p in _EN_LEADING):
-                self.add("leading-question", bank, q, lang, "the question suggests its answer")
-            if _double(plain, False, _EN_DOUBLE):
-                self.add("double-barrelled", bank, q, lang, "the question asks two things")
-            future = not imaginative and any(p.search(plain) for p in _EN_FUTURE)
-            if future:
-                self.add(
-                    "hypothetical-future", bank, q, lang, "asks people to predict what they will do"
-                )
-            if not exempt_closed and not future and _en_closed(plain):
-                self.add("closed-question", bank, q, lang, "answerable with yes or no")
-        elif kind == "zh":
-            chars = len("".join(plain.split()))
-            if chars > cfg.max_chars:
-                self.add("too-long", bank, q, lang, f"{chars} characters (at most {cfg.max_chars})")
-            if any(p.search(plain) for p in _ZH_LEADING):
-                self.add("leading-question", bank, q, lang, "the question suggests its answer")
-            if _double(plain, True, _ZH_DOUBLE):
-                self.add("double-barrelled", bank, q, lang, "the question asks two things")
-            future = not imaginative and any(p.search(plain) for p in _ZH_FUTURE)
-            if future:
-                self.add(
-                    "hypothetical-future", bank, q, lang, "asks people to predict what they will do"
-                )
-            if not exempt_closed and not future and _zh_closed(plain):
-                self.add("closed-question", bank, q, lang, "answerable with yes or no")
+        if kind == "zh":
+            size, limit = len("".join(plain.split())), cfg.max_chars
+            if size > limit:
+                self.add("too-long", bank, q, lang, f"{size} characters (at most {limit})")
         else:
-            words = len(plain.split())
-            if words > cfg.max_words:
-                self.add("too-long", bank, q, lang, f"{words} words (at most {cfg.max_words})")
+            size, limit = len(plain.split()), cfg.max_words
+            if size > limit:
+                self.add("too-long", bank, q, lang, f"{size} words (at most {limit})")
+        heuristics = _HEURISTICS.get(kind)
+        if heuristics is None:
+            return  # English and Chinese heuristics fit only their own language
+        leading, double, future_patterns, closed = heuristics
+        if any(p.search(plain) for p in leading):
+            self.add("leading-question", bank, q, lang, "the question suggests its answer")
+        if _double(plain, kind == "zh", double):
+            self.add("double-barrelled", bank, q, lang, "the question asks two things")
+        imaginative = bank.category in cfg.imaginative_categories
+        future = not imaginative and any(p.search(plain) for p in future_patterns)
+        if future:
+            self.add(
+                "hypothetical-future", bank, q, lang, "asks people to predict what they will do"
+            )
+        exempt_closed = bank.category == "introduction" or "consent" in q.tags
+        if not exempt_closed and not future and closed(plain):
+            self.add("closed-question", bank, q, lang, "answerable with yes or no")
+
+
+#: Per kind of language: leading, double-barrelled and hypothetical-future
+#: patterns, and the closed-question test.
+_HEURISTICS = {
+    "en": (_EN_LEADING, _EN_DOUBLE, _EN_FUTURE, _en_closed),
+    "zh": (_ZH_LEADING, _ZH_DOUBLE, _ZH_FUTURE, _zh_closed),
+}
 
 
 def _run_rules(banks: Sequence[Bank], config: LintConfig) -> list[Finding]:
@@ -696,9 +693,9 @@ def _run_rules(banks: Sequence[Bank], config: LintConfig) -> list[Finding]:
         for q in bank.questions:
             checker.question(bank, q, languages)
     if "near-duplicate" not in config.disable:
+        by_id = {bank.id: bank for bank in banks}
         for a, b, lang, score in near_duplicates(banks):
-            bank_b = next(x for x in banks if x.id == b.bank_id)
-            bank_a = next(x for x in banks if x.id == a.bank_id)
+            bank_b, bank_a = by_id[b.bank_id], by_id[a.bank_id]
             where = display_path(bank_a.path) + f":{a.line}"
             checker.add(
                 "near-duplicate",
