@@ -22,12 +22,12 @@ def test_init_writes_a_repository_that_validates_and_generates(tmp_path):
         "README.md",
         ".pre-commit-config.yaml",
         ".github/workflows/dreamq.yml",
-        "schemas/bank.schema.json",
+        ".dreamq/bank.schema.json",
     ):
         assert (tmp_path / "team" / name).is_file(), name
     first = (tmp_path / "team/banks/onboarding.yaml").read_text(encoding="utf-8").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../schemas/bank.schema.json"
-    schema = json.loads((tmp_path / "team/schemas/bank.schema.json").read_text(encoding="utf-8"))
+    assert first == "# yaml-language-server: $schema=../.dreamq/bank.schema.json"
+    schema = json.loads((tmp_path / "team/.dreamq/bank.schema.json").read_text(encoding="utf-8"))
     assert schema["title"].startswith("dreamq bank")
     assert runner.invoke(app, ["validate", "team"]).exit_code == 0
     for lang in ("en", "zh-Hant", "zh-Hans"):

@@ -53,6 +53,9 @@ def test_diff_between_revisions_and_the_working_tree(tmp_path):
     )
     unknown = runner.invoke(app, ["diff", "v9"])
     assert unknown.exit_code == 1 and 'unknown revision "v9"' in unknown.stderr
+    typo = runner.invoke(app, ["diff", "HEAD~1", "HAED"])
+    assert typo.exit_code == 1
+    assert '"HAED" is neither a revision nor a path here' in typo.stderr and typo.stdout == ""
 
 
 def test_export_then_import_round_trips_through_the_cli(tmp_path):

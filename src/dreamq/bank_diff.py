@@ -173,6 +173,13 @@ def split_arguments(
         if result.returncode == 0 and not rest[0].startswith("-"):
             rev2, paths = rest[0], rest[1:]
             return rev1, rev2, paths[1:] if paths[:1] == ["--"] else paths
+        raise DreamqError(
+            Problem(
+                f'"{rest[0]}" is neither a revision nor a path here',
+                hint="name a commit, branch or tag; for a path that no longer exists, "
+                f"put it after --: dreamq diff {rev1} -- {rest[0]}",
+            )
+        )
     return rev1, None, rest
 
 

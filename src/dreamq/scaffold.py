@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 _BANK = """\
-# yaml-language-server: $schema=../schemas/bank.schema.json
+# yaml-language-server: $schema=../.dreamq/bank.schema.json
 # A team bank: one category of questions. See `dreamq schema bank` and the
 # bank-format reference for every key; `dreamq lint` checks question quality.
 kind: bank
@@ -61,7 +61,7 @@ questions:
 """
 
 _DOMAIN = """\
-# yaml-language-server: $schema=../schemas/domain.schema.json
+# yaml-language-server: $schema=../.dreamq/domain.schema.json
 # The product a study is about: the values that fill {{ ... }} in questions.
 kind: domain
 format: 1
@@ -92,7 +92,7 @@ values:
 """
 
 _STUDY = """\
-# yaml-language-server: $schema=../schemas/study.schema.json
+# yaml-language-server: $schema=../.dreamq/study.schema.json
 # A study: its sections, the banks each draws from, and their time boxes.
 kind: study
 format: 1
@@ -135,8 +135,8 @@ dreamq plan studies/pilot.yaml -b . -n 6 -o plan/   # six sessions, counterbalan
 - `banks/`: one file per category of questions (`kind: bank`).
 - `domains/`: the products a study can be about (`kind: domain`).
 - `studies/`: sessions, their sections and time boxes (`kind: study`).
-- `schemas/`: JSON Schemas; editors with yaml-language-server use them
-  through the first line of each file.
+- `.dreamq/`: JSON Schemas; editors with yaml-language-server use them
+  through the first line of each file (`dreamq schema bank` renews them).
 
 `pre-commit install` runs dreamq on every commit (`.pre-commit-config.yaml`);
 `.github/workflows/dreamq.yml` does the same in CI.
@@ -186,7 +186,7 @@ def scaffold_files() -> dict[str, str]:
         ".github/workflows/dreamq.yml": _CI,
     }
     for kind in ("bank", "domain", "study"):
-        files[f"schemas/{kind}.schema.json"] = (
+        files[f".dreamq/{kind}.schema.json"] = (
             json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
         )
     return files
