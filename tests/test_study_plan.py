@@ -255,7 +255,7 @@ sections:
             None,
             'no section of the study draws from bank "mother_test"',
         ),
-        (["-n", "0"], None, "a plan needs at least one session, got 0"),
+        (["-n", "0"], None, "a plan needs 1 to 1000 sessions, got 0"),
         (
             ["--minutes", "20"],
             None,
@@ -337,3 +337,47 @@ def test_a_session_guide_names_its_session_in_the_printed_header(tmp_path):
         '<p class="running">Co-creation focus group · Pizza delivery · Session 2 · 2026-11-23</p>'
         in html
     )
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda d: d.__setitem__("study", {}), 'study: missing required key "id"'),
+        (
+            lambda d: d["sessions"][0].__setitem__("order", [1]),
+            "sessions[0].order[0]: expected text",
+        ),
+        (
+            lambda d: d["sessions"][0]["sections"].__setitem__("curiosity", [None]),
+            "sessions[0].sections.curiosity[0]",
+        ),
+        (lambda d: d["filters"].__setitem__("include", [1]), "filters.include[0]: expected text"),
+        (lambda d: d.__setitem__("minutes", 10**9), "minutes: 1000000000 is out of range"),
+        (lambda d: d.__setitem__("sessions", []), "sessions: needs at least 1 item"),
+        (
+            lambda d: d["sessions"][0]["sections"].__setitem__("nope", []),
+            "the study's sections changed since the lock was written",
+        ),
+    ],
+)
+def test_a_hand_edited_lock_is_refused_with_the_key_that_is_wrong(tmp_path, edit, message):
+    _plan("-n", "2", "-o", "first")
+    data = json.loads(Path("first/dreamq.lock").read_text(encoding="utf-8"))
+    edit(data)
+    Path("x.lock").write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--lock", "x.lock", "-o", "again"])
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("error: x.lock: ") and message in result.stderr
+    assert not Path("again").exists()
+
+
+def test_plan_output_options_that_cannot_work(tmp_path):
+    Path("afile").write_text("x\n", encoding="utf-8")
+    under_a_file = runner.invoke(app, ["plan", "-o", "afile/sub"])
+    assert under_a_file.exit_code == 1 and "nothing was written" in under_a_file.stderr
+    _plan("-n", "2", "-o", "first")
+    both = runner.invoke(app, ["plan", "--lock", "first/dreamq.lock", "-n", "3", "-o", "x"])
+    assert both.exit_code == 2 and "the lock file decides" in both.stderr
+    same = runner.invoke(app, ["generate", "-o", "g.md", "--lock-out", "g.md"])
+    assert same.exit_code == 2 and "two outputs would be the same file" in same.stderr
+    assert not Path("g.md").exists()

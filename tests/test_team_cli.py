@@ -116,3 +116,26 @@ def test_the_bundled_banks_lint_clean():
     result = runner.invoke(app, ["lint"])
     assert result.exit_code == 0
     assert result.stdout.strip() == "0 error(s), 0 warning(s) in 35 file(s)"
+
+
+def test_spreadsheet_mistakes_that_used_to_pass(tmp_path):
+    Path("open.csv").write_text(
+        "bank,category,bank_title,id,minutes,text:en\n"
+        'b1,curiosity,T,q1,1,"What is it?\n'
+        "b1,curiosity,T,q2,1,Why?\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "csv", "open.csv", "-o", "banks"])
+    assert result.exit_code == 1 and "not valid CSV" in result.stderr
+    assert not Path("banks").exists()
+    wrong = runner.invoke(app, ["export", "csv", "-o", "banks.xlsx"])
+    assert wrong.exit_code == 2 and "name the file *.csv" in wrong.stderr
+    assert not Path("banks.xlsx").exists()
+
+
+def test_fmt_leaves_other_yaml_alone_and_says_so(tmp_path):
+    Path("compose.yaml").write_text("name: x\nservices: {}\n", encoding="utf-8")
+    result = runner.invoke(app, ["fmt", "compose.yaml"])
+    assert result.exit_code == 1
+    assert "compose.yaml:1: not a dreamq file" in result.stderr
+    assert Path("compose.yaml").read_text(encoding="utf-8") == "name: x\nservices: {}\n"

@@ -388,6 +388,15 @@ def generate(
             f"{fmt} is binary and stdout is a terminal: add -o guide.{fmt}, or redirect",
             param_hint="--format",
         )
+    named = [p for p in (output, lock_out) if p is not None]
+    if len({p.resolve() for p in named}) < len(named) or (
+        lock_out is not None
+        and lock_out.resolve() in {sheet_path(output, n).resolve() for n in sheet_names}
+    ):
+        raise typer.BadParameter(
+            "two outputs would be the same file; give --lock-out its own name",
+            param_hint="--lock-out",
+        )
     with _reporting():
         from ._generate import generate as run_generate
         from .output import check_targets, write_files
@@ -441,14 +450,14 @@ def plan(
     study: StudyArg = None,
     domain: DomainOpt = None,
     sessions: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--sessions",
             "-n",
             metavar="N",
-            help="How many sessions the study runs (4-12 is usual).",
+            help="How many sessions the study runs (default 4; 4-12 is usual; at most 1000).",
         ),
-    ] = 4,
+    ] = None,
     minutes: MinutesOpt = None,
     lang: LangOpt = None,
     seed: SeedOpt = None,
@@ -481,9 +490,13 @@ def plan(
     plan.md, plan.json and a dreamq.lock to print them all again."""
     session_date = _parse_date(date)
     fmt, paper, sheet_names = _output_options(fmt or "md", paper, sheets, None)
+    if lock is not None and sessions is not None:
+        raise typer.BadParameter(
+            "the lock file decides how many sessions there are", param_hint="--sessions"
+        )
     with _reporting():
         from ._generate import generate_plan
-        from .output import check_targets, write_files
+        from .output import write_tree
 
         if output.exists() and not output.is_dir():
             from .errors import DreamqError, Problem
@@ -491,7 +504,7 @@ def plan(
             raise DreamqError(Problem("is not a directory; nothing was written", str(output)))
         planned = generate_plan(
             study,
-            sessions=sessions,
+            sessions=4 if sessions is None else sessions,
             domain=domain,
             minutes=minutes,
             language=lang,
@@ -509,10 +522,7 @@ def plan(
             _say("warning", change)
         for warning in planned.warnings:
             _say("warning", warning)
-        targets = [(output / name, content) for name, content in planned.files.items()]
-        check_targets([path for path, _ in targets if output.is_dir()], force=force)
-        output.mkdir(parents=True, exist_ok=True)
-        write_files(targets, force=force)
+        write_tree(output, list(planned.files.items()), force=force)
         _say(
             "",
             f"wrote {len(planned.plan.sessions)} session guide(s), plan.md, plan.json and "
@@ -859,6 +869,12 @@ def export(
     dreamq import)."""
     if kind.lower() not in ("csv", "xlsx"):
         raise typer.BadParameter(f"{kind!r} is not one of csv, xlsx", param_hint="KIND")
+    suffix = output.suffix.lower() if output is not None else ""
+    if suffix in (".csv", ".xlsx") and suffix != f".{kind.lower()}":
+        raise typer.BadParameter(
+            f"{kind} would be written into {output.name}; name the file *.{kind.lower()}",
+            param_hint="KIND",
+        )
     if output is None and kind.lower() == "xlsx" and sys.stdout.isatty():
         raise typer.BadParameter(
             "xlsx is binary and stdout is a terminal: add -o banks.xlsx", param_hint="KIND"

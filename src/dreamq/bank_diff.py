@@ -177,7 +177,7 @@ def split_arguments(
             Problem(
                 f'"{rest[0]}" is neither a revision nor a path here',
                 hint="name a commit, branch or tag; for a path that no longer exists, "
-                f"put it after --: dreamq diff {rev1} -- {rest[0]}",
+                f"give both revisions: dreamq diff {rev1} HEAD {rest[0]}",
             )
         )
     return rev1, None, rest

@@ -65,6 +65,18 @@ def format_text(text: str, *, path: str = "<text>") -> str:
                 hint="a dreamq file is a mapping that starts with kind: bank, domain or study",
             )
         )
+    from ._formats import SPECS
+
+    if before.get("kind") not in SPECS:
+        raise DreamqError(
+            Problem(
+                "not a dreamq file (no kind: bank, domain or study); left as it is",
+                path,
+                1,
+                hint="dreamq fmt formats banks, domains and studies only; keep other YAML "
+                "files out of bank directories",
+            )
+        )
     yaml = _yaml()
     doc = yaml.load(text)
     comments_before = _comment_lines(doc)

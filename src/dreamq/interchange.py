@@ -208,7 +208,8 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, list[str]]]:
     from ._yamlload import decode
 
     text = decode(_read_bytes(path), shown)  # utf-8-sig: Excel's byte-order mark is dropped
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error, not the rest of the file swallowed into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     try:
         for number, cells in enumerate(reader, 1):

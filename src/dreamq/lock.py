@@ -136,7 +136,7 @@ class Lock:
         return Filters(
             tags=tuple(f["tags"]),
             exclude_tags=tuple(f["exclude_tags"]),
-            audience=f["audience"],
+            audience=f.get("audience"),
             include=tuple(f["include"]),
             exclude=tuple(f["exclude"]),
         )
@@ -147,7 +147,7 @@ class Lock:
     def order(self, session: Mapping[str, Any], section_ids: Sequence[str]) -> list[int]:
         """The recorded section order as indices into the study's sections."""
         index = {sid: i for i, sid in enumerate(section_ids)}
-        missing = [sid for sid in session["order"] if sid not in index]
+        missing = [sid for sid in [*session["order"], *session["sections"]] if sid not in index]
         if missing or len(session["order"]) != len(section_ids):
             raise DreamqError(
                 Problem(
@@ -203,47 +203,110 @@ def read_lock(path: str | Path) -> Lock:
     return Lock(data, path)
 
 
-_SHAPE: dict[str, type | tuple[type, ...]] = {
-    "lock": int,
-    "dreamq": str,
-    "study": dict,
-    "domain": dict,
-    "banks": list,
-    "bank_dirs": list,
-    "language": str,
-    "date": str,
-    "minutes": (int, type(None)),
-    "seed": int,
-    "filters": dict,
-    "sessions": list,
-    "questions": dict,
-}
+def _lock_spec() -> Any:
+    """The lock format, in the same terms as the bank format (so a hand-edited
+    or truncated lock is refused with the key that is wrong)."""
+    from ._formats import ID_PATTERN, REF_PATTERN
+    from ._schema import Choice, Field, Int, ListOf, MapOf, Record, Text
+
+    ids = ListOf(Text(pattern=ID_PATTERN, pattern_hint="an id", max_length=64))
+    refs = ListOf(Text(pattern=REF_PATTERN, pattern_hint="bank/question", max_length=129))
+    source = Record(
+        {
+            "id": Field(Text(pattern=ID_PATTERN, pattern_hint="an id", max_length=64), True),
+            "origin": Field(Choice(("bundled", "team", "file")), True),
+            "path": Field(Text(max_length=4096), True),
+            "sha256": Field(Text(pattern="[0-9a-f]{64}", pattern_hint="a SHA-256")),
+            "git": Field(Text(pattern="[0-9a-f]{40}", pattern_hint="a commit")),
+        },
+        name="file record",
+    )
+    return Record(
+        {
+            "lock": Field(Int(minimum=1, maximum=1), True),
+            "dreamq": Field(Text(max_length=64), True),
+            "study": Field(source, True),
+            "domain": Field(source, True),
+            "banks": Field(ListOf(source), True),
+            "bank_dirs": Field(ListOf(Text(max_length=4096)), True),
+            "language": Field(Text(max_length=35), True),
+            "date": Field(Text(pattern=r"\d{4}-\d{2}-\d{2}", pattern_hint="YYYY-MM-DD"), True),
+            "minutes": Field(Int(minimum=1, maximum=1440)),
+            "seed": Field(Int(minimum=0, maximum=2**63 - 1), True),
+            "filters": Field(
+                Record(
+                    {
+                        "tags": Field(ListOf(Text(max_length=64)), True),
+                        "exclude_tags": Field(ListOf(Text(max_length=64)), True),
+                        "audience": Field(Text(pattern=ID_PATTERN, pattern_hint="an id")),
+                        "include": Field(refs, True),
+                        "exclude": Field(refs, True),
+                    },
+                    name="filters",
+                ),
+                True,
+            ),
+            "sessions": Field(
+                ListOf(
+                    Record(
+                        {
+                            "session": Field(Int(minimum=1, maximum=1000)),
+                            "order": Field(ListOf(ids.item, unique=True), True),
+                            "sections": Field(MapOf(refs, key_pattern=ID_PATTERN), True),
+                            "warnings": Field(ListOf(Text(max_length=4000)), True),
+                        },
+                        name="session",
+                    ),
+                    min_items=1,
+                ),
+                True,
+            ),
+            "questions": Field(
+                MapOf(
+                    Text(pattern="[0-9a-f]{64}", pattern_hint="a SHA-256"),
+                    key_pattern=REF_PATTERN,
+                ),
+                True,
+            ),
+        },
+        name="lock",
+    )
 
 
 def _check_shape(data: Any, shown: str) -> None:
+    from ._schema import Checker
+
     hint = "write a new one with `dreamq plan` or `dreamq generate --lock-out FILE`"
-    if not isinstance(data, dict) or data.get("lock") is None:
+    if not isinstance(data, dict) or "lock" not in data:
         raise DreamqError(Problem("is not a dreamq lock file (no `lock` key)", shown, hint=hint))
     if data["lock"] != LOCK_FORMAT:
         raise DreamqError(
             Problem(f"lock format {data['lock']!r} is not one this dreamq reads", shown, hint=hint)
         )
-    for key, kind in _SHAPE.items():
-        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
-            raise DreamqError(
-                Problem(f"lock file: `{key}` is missing or of the wrong type", shown, hint=hint)
-            )
-    for i, session in enumerate(data["sessions"]):
-        ok = (
-            isinstance(session, dict)
-            and isinstance(session.get("order"), list)
-            and isinstance(session.get("sections"), dict)
-            and isinstance(session.get("warnings"), list)
-            and all(isinstance(v, list) for v in session["sections"].values())
-        )
-        if not ok:
-            raise DreamqError(Problem(f"lock file: session {i + 1} is malformed", shown, hint=hint))
-    filters = data["filters"]
-    for key in ("tags", "exclude_tags", "include", "exclude"):
-        if not isinstance(filters.get(key), list):
-            raise DreamqError(Problem(f"lock file: filters.{key} is malformed", shown, hint=hint))
+    # JSON null is allowed where dreamq writes it (minutes, session, audience, git)
+    plain = {k: v for k, v in data.items() if not (k == "minutes" and v is None)}
+    if isinstance(plain.get("filters"), dict) and plain["filters"].get("audience", 0) is None:
+        plain["filters"] = {k: v for k, v in plain["filters"].items() if k != "audience"}
+    for key in ("study", "domain"):
+        record = plain.get(key)
+        if isinstance(record, dict) and record.get("git", 0) is None:
+            plain[key] = {k: v for k, v in record.items() if k != "git"}
+    if isinstance(plain.get("banks"), list):
+        plain["banks"] = [
+            {k: v for k, v in b.items() if not (k == "git" and v is None)}
+            if isinstance(b, dict)
+            else b
+            for b in plain["banks"]
+        ]
+    if isinstance(plain.get("sessions"), list):
+        plain["sessions"] = [
+            {k: v for k, v in s.items() if not (k == "session" and v is None)}
+            if isinstance(s, dict)
+            else s
+            for s in plain["sessions"]
+        ]
+    checker = Checker(shown)
+    _lock_spec().check(plain, None, (), checker)
+    if checker.problems:
+        first = checker.problems[0]
+        raise DreamqError(Problem(f"lock file: {first.message}", shown, hint=first.hint or hint))

@@ -56,9 +56,8 @@ def _check_target(path: Path, force: bool) -> None:
     if path.is_dir():
         raise DreamqError(Problem("is a directory; nothing was written", shown))
     if not path.parent.is_dir():
-        raise DreamqError(
-            Problem("directory does not exist; nothing was written", display_path(path.parent))
-        )
+        what = "is not a directory" if path.parent.exists() else "directory does not exist"
+        raise DreamqError(Problem(f"{what}; nothing was written", display_path(path.parent)))
 
 
 def _stage(path: Path, content: str | bytes) -> str:
@@ -118,7 +117,10 @@ def write_tree(
             path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DreamqError(
-            Problem(f"cannot make the directory: {exc.strerror}", display_path(directory))
+            Problem(
+                f"cannot make the directory: {exc.strerror}; nothing was written",
+                display_path(directory),
+            )
         ) from None
     write_files(targets, force=force)
     return [path for path, _ in targets]

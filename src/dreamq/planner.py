@@ -547,6 +547,10 @@ def _shuffled(items: list[Question], rng: random.Random) -> Iterator[Question]:
         yield items[i]
 
 
+#: Most sessions one plan may hold (each is a guide in memory and on disk).
+MAX_SESSIONS = 1000
+
+
 @dataclass(frozen=True)
 class StudyPlan:
     """Every session of a study: its section order and its questions.
@@ -585,10 +589,10 @@ def plan_study(
 
     from .counterbalance import place, session_orders, williams
 
-    if sessions < 1:
+    if not 1 <= sessions <= MAX_SESSIONS:
         raise DreamqError(
             Problem(
-                f"a plan needs at least one session, got {sessions}",
+                f"a plan needs 1 to {MAX_SESSIONS} sessions, got {sessions}",
                 hint="use --sessions 1 or more; a study is usually 4 to 12 sessions",
             )
         )
