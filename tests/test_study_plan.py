@@ -381,3 +381,61 @@ def test_plan_output_options_that_cannot_work(tmp_path):
     same = runner.invoke(app, ["generate", "-o", "g.md", "--lock-out", "g.md"])
     assert same.exit_code == 2 and "two outputs would be the same file" in same.stderr
     assert not Path("g.md").exists()
+
+
+def test_generate_plan_reports_progress_before_and_after_each_session(tmp_path):
+    calls: list[tuple[int, int]] = []
+    generate_plan(
+        sessions=3,
+        domain="pizza-delivery",
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+
+
+def _plan_with_stderr_on(stderr_tty: bool, tmp_path: Path) -> str:
+    """Run `dreamq plan` in a real process whose stderr is a terminal (a
+    pseudo-terminal) or a pipe, and return what it wrote there."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env["TERM"] = "xterm"
+    command = [sys.executable, "-m", "dreamq", "plan", "-n", "3", "-o", "out", *DATE]
+    command += ["--domain", "pizza-delivery"]
+    if not stderr_tty:
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stderr.decode()
+    import pty
+
+    controller, terminal = pty.openpty()
+    child = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=terminal
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert child.wait(timeout=120) == 0
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_plan_draws_a_progress_bar_only_on_a_terminal(tmp_path):
+    on_terminal = _plan_with_stderr_on(True, tmp_path)
+    assert "rendering sessions" in on_terminal
+    assert "/3" in on_terminal
+    assert "wrote 3 session guide(s)" in on_terminal
+    piped = _plan_with_stderr_on(
+        False, tmp_path / "piped" if (tmp_path / "piped").mkdir() is None else tmp_path
+    )
+    assert "rendering sessions" not in piped
+    assert "wrote 3 session guide(s)" in piped

@@ -82,6 +82,50 @@ def _say(kind: str, message: str) -> None:
     sys.stderr.flush()
 
 
+class _ProgressBar:
+    """A progress bar on stderr for work that takes seconds (printing a study's
+    guides), drawn only on a terminal and gone when the work is done; piped or
+    captured stderr gets only the final message.  Rich is imported only when
+    a bar is actually drawn."""
+
+    def __init__(self, description: str):
+        self.description = description
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < 2 or not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __enter__(self) -> "_ProgressBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 @contextmanager
 def _reporting() -> Iterator[None]:
     """Turn dreamq's errors into messages and exit codes; tracebacks only with DREAMQ_DEBUG=1."""
@@ -502,22 +546,24 @@ def plan(
             from .errors import DreamqError, Problem
 
             raise DreamqError(Problem("is not a directory; nothing was written", str(output)))
-        planned = generate_plan(
-            study,
-            sessions=4 if sessions is None else sessions,
-            domain=domain,
-            minutes=minutes,
-            language=lang,
-            seed=seed,
-            bank_dirs=bank_dir or (),
-            template_dir=template,
-            fmt=fmt,
-            paper=paper,
-            sheets=sheet_names,
-            date=session_date,
-            filters=_filters(tag, exclude_tag, audience, include, exclude),
-            lock=lock,
-        )
+        with _ProgressBar("rendering sessions") as progress:
+            planned = generate_plan(
+                study,
+                sessions=4 if sessions is None else sessions,
+                domain=domain,
+                minutes=minutes,
+                language=lang,
+                seed=seed,
+                bank_dirs=bank_dir or (),
+                template_dir=template,
+                fmt=fmt,
+                paper=paper,
+                sheets=sheet_names,
+                date=session_date,
+                filters=_filters(tag, exclude_tag, audience, include, exclude),
+                lock=lock,
+                progress=progress,
+            )
         for change in planned.changes:
             _say("warning", change)
         for warning in planned.warnings:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -141,11 +141,15 @@ def generate_plan(
     environ: Mapping[str, str] | None = None,
     filters: Filters = NO_FILTERS,
     lock: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PlannedStudy:
     """Plan every session of a study: one guide per session
     (``session-01.md``, ...), ``plan.md`` and ``plan.json`` with the order
     matrix and coverage, and ``dreamq.lock``.  ``lock`` replays a lock file
-    (``sessions`` is then the lock's)."""
+    (``sessions`` is then the lock's).
+
+    ``progress(done, total)`` is called once before the first session is
+    rendered and after each one: printed guides take seconds apiece."""
     from .plan_report import plan_json, plan_markdown
     from .planner import plan_study
     from .publishing import SUFFIXES, check_options
@@ -180,13 +184,18 @@ def generate_plan(
     suffix = next(k for k, v in SUFFIXES.items() if v == fmt)
     files: dict[str, str | bytes] = {}
     guides = []
-    for plan in planned.sessions:
+    total = len(planned.sessions)
+    if progress is not None:
+        progress(0, total)
+    for done, plan in enumerate(planned.sessions, 1):
         data = job.data(plan, date)
         guides.append(data)
         rendered = job.render(data, fmt, sheets, template_dir, paper)
         stem = f"session-{plan.session:02d}"
         for sheet, content in rendered.items():
             files[f"{stem}{'.' + sheet if sheet else ''}{suffix}"] = content
+        if progress is not None:
+            progress(done, total)
     files["plan.md"] = plan_markdown(planned, guides)
     files["plan.json"] = plan_json(planned, guides)
     files["dreamq.lock"] = job.lock_text(list(planned.sessions), guides, minutes)
