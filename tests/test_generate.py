@@ -324,3 +324,33 @@ def test_an_index_past_the_end_fails_before_planning_whatever_the_seed(tmp_path)
         result = runner.invoke(app, ["generate", "s", "-b", str(team), "--seed", str(seed)])
         assert result.exit_code == 1, seed
         assert 'question "extra/deep" (en): list object has no element 7' in result.stderr
+
+
+def _cells(row: str) -> list[str]:
+    """The cells of a Markdown table row, split on unescaped pipes (as GFM does)."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_pipes_in_titles_do_not_break_markdown_tables(tmp_path):
+    team = team_dir(tmp_path)
+    study = (team / "study.yaml").read_text(encoding="utf-8")
+    study = study.replace("title: Team study", "title: Pizza | pasta study")
+    (team / "study.yaml").write_text(study.replace("title: Main", "title: Dreams | wishes"))
+    result = runner.invoke(app, ["plan", str(team / "study.yaml"), "-b", str(team), "-n", "2"])
+    assert result.exit_code == 0, result.stderr
+    for name in ("plan/session-01.md", "plan/plan.md"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "Dreams \\| wishes" in text
+        assert _table_blocks(text), name
+        for block in _table_blocks(text):  # every row of a table has its header's cells
+            assert len({len(_cells(line)) for line in block}) == 1, block
+
+
+def _table_blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.startswith("|"):
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .planner import StudyPlan
+from .render import markdown_cell
 
 
 def plan_summary(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def plan_json(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> str:
 
 def plan_markdown(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> str:
     data = plan_summary(planned, guides)
-    titles = {s["id"]: s["title"] for guide in guides[:1] for s in guide["sections"]}
+    titles = {s["id"]: markdown_cell(s["title"]) for guide in guides[:1] for s in guide["sections"]}
     n = data["sessions"]
     lines = [
         f"# {data['title']}: plan for {n} session{'s' if n != 1 else ''}",

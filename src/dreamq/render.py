@@ -37,6 +37,12 @@ def clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
+def markdown_cell(text: Any) -> str:
+    """Text made safe for one cell of a Markdown table: a ``|`` would end the
+    cell and a line break the row.  The ``md_cell`` filter in templates."""
+    return " ".join(str(text).replace("|", "\\|").split())
+
+
 def _source(path: Path, origin: str) -> dict[str, str]:
     """Where a file came from, for the guide's header: its origin (bundled,
     team or file) and its path (inside the package for bundled files)."""
@@ -353,6 +359,7 @@ def _template_environment(template_dir: Path | None) -> Any:
     )
     env.globals.clear()
     env.globals["range"] = safe_range  # range() capped at 100,000 items
+    env.filters["md_cell"] = markdown_cell
     env.bytecode_cache = _bytecode_cache()
     return env
 
