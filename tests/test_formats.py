@@ -291,6 +291,24 @@ def test_chinese_pdf_without_a_cjk_font_says_how_to_install_one(tmp_path):
     assert english.returncode == 0, english.stderr
 
 
+@needs_pdf
+def test_english_pdf_quoting_chinese_needs_a_cjk_font_too(tmp_path):
+    """An English guide from a team bank that quotes Chinese would print empty
+    boxes just as a Chinese guide would."""
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text(text.replace("What confuses you about", "What does 外送 mean for"), "utf-8")
+    args = ["generate", str(team / "study.yaml"), "-b", str(team), "-o", "g.pdf"]
+    result = _run(args, _without_cjk_fonts(tmp_path), tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "holds Chinese text (first: '外')" in result.stderr
+    assert "fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "g.pdf").exists()
+    with_fonts = _run(args, dict(os.environ), tmp_path)
+    assert with_fonts.returncode == 0, with_fonts.stderr
+
+
 @pytest.mark.parametrize(
     "module, fmt, extra", [("weasyprint", "pdf", "dreamq[pdf]"), ("docx", "docx", "dreamq[docx]")]
 )

@@ -10,6 +10,7 @@ network nor read local files.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,10 +22,18 @@ PDF_SECONDS = 60
 PDF_MEMORY = 1536 * 2**20
 #: Fontconfig language for each guide language that needs CJK glyphs.
 CJK_LANGUAGES = {"zh-Hant": "zh-tw", "zh-Hans": "zh-cn"}
+#: Scripts a Latin font lacks, found in the text of a guide in any language
+#: (a team bank's English text may quote Chinese): the script's name, and the
+#: fontconfig languages any one of whose fonts will print it.
+_SCRIPTS = (
+    (re.compile("[\u3041-\u3096\u30a1-\u30fa]"), "Japanese", ("ja",)),
+    (re.compile("[\u1100-\u11ff\uac00-\ud7af]"), "Korean", ("ko",)),
+    (re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "Chinese", ("zh-cn", "zh-tw")),
+)
 
 _FONT_HINT = (
-    "install a Chinese font, then run again: Debian/Ubuntu `apt install fonts-noto-cjk` "
-    "(or fonts-wqy-microhei), Fedora `dnf install google-noto-sans-cjk-fonts`, "
+    "install a CJK font, then run again: Debian/Ubuntu `apt install fonts-noto-cjk` "
+    "(or fonts-wqy-microhei for Chinese), Fedora `dnf install google-noto-sans-cjk-fonts`, "
     "macOS and Windows ship one; `fc-list :lang={lang}` lists what fontconfig finds"
 )
 
@@ -38,14 +47,7 @@ def html_to_pdf(html: str, *, language: str = "en", source: str = "guide.html.j2
     template that wrote it).
     """
     weasyprint = _import_weasyprint()
-    fc_lang = CJK_LANGUAGES.get(language)
-    if fc_lang is not None and not has_font_for(fc_lang):
-        raise DreamqError(
-            Problem(
-                f"no font for {language} is installed, so the PDF would print empty boxes",
-                hint=_FONT_HINT.format(lang=fc_lang),
-            )
-        )
+    _check_fonts(html, language)
     import gc
 
     from weasyprint.urls import URLFetcher
@@ -83,6 +85,29 @@ def html_to_pdf(html: str, *, language: str = "en", source: str = "guide.html.j2
             gc.enable()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _check_fonts(html: str, language: str) -> None:
+    """Refuse to print empty boxes: the guide's language, and any Chinese,
+    Japanese or Korean text in it, must have a font installed."""
+    fc_lang = CJK_LANGUAGES.get(language)
+    if fc_lang is not None and not has_font_for(fc_lang):
+        raise DreamqError(
+            Problem(
+                f"no font for {language} is installed, so the PDF would print empty boxes",
+                hint=_FONT_HINT.format(lang=fc_lang),
+            )
+        )
+    for pattern, script, fc_langs in _SCRIPTS:
+        found = pattern.search(html)
+        if found is not None and not any(has_font_for(lang) for lang in fc_langs):
+            raise DreamqError(
+                Problem(
+                    f"the guide holds {script} text (first: {found.group()!r}) but no font "
+                    "for it is installed, so the PDF would print empty boxes",
+                    hint=_FONT_HINT.format(lang=fc_langs[0]),
+                )
+            )
 
 
 def _import_weasyprint():  # type: ignore[no-untyped-def]
