@@ -22,3 +22,82 @@ def test_scaled_boxes_sum_to_the_session_and_keep_their_floors(total):
 def test_scaling_keeps_proportions_above_the_floors():
     assert scale_boxes([10, 30], 20, [0, 0]) == [5, 15]
     assert scale_boxes([10, 30], 30, [10, 10]) == [10, 20]
+
+
+# -- the guide's language and the filters, checked whatever the seed ----------
+
+ONLY_ENGLISH = """\
+  - id: english_only
+    text: What would you tell a friend about {{{{ product }}}}?
+    minutes: 5
+    priority: {priority}
+"""
+
+
+def _team_with_english_only(tmp_path, priority: str):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    bank.write_text(
+        bank.read_text(encoding="utf-8") + ONLY_ENGLISH.format(priority=priority), "utf-8"
+    )
+    return team
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_optional_questions_without_the_language_are_left_out_for_every_seed(tmp_path, seed):
+    from dreamq import generate
+
+    team = _team_with_english_only(tmp_path, "optional")
+    guide = generate(str(team / "study.yaml"), bank_dirs=[team], language="zh-Hant", seed=seed)
+    assert "team_bank/english_only" not in {q.ref for q in guide.plan.questions}
+    assert any(
+        "have no zh-Hant text and are left out: " in w and "team_bank/english_only" in w
+        for w in guide.warnings
+    )
+    english = generate(str(team / "study.yaml"), bank_dirs=[team], seed=seed)
+    assert not any("left out" in w for w in english.warnings)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_core_question_without_the_language_is_an_error_for_every_seed(tmp_path, seed):
+    from dreamq import DreamqError, generate
+
+    team = _team_with_english_only(tmp_path, "core")
+    with pytest.raises(DreamqError) as caught:
+        generate(str(team / "study.yaml"), bank_dirs=[team], language="zh-Hans", seed=seed)
+    problem = caught.value.problems[0]
+    assert problem.message == 'question "team_bank/english_only" (core) has no zh-Hans text'
+    assert problem.file.endswith("team_bank.yaml") and problem.line == 22  # its "- id:" line
+
+
+def _cli(*args: str):
+    from typer.testing import CliRunner
+
+    from dreamq._cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_an_unknown_tag_or_audience_is_named_not_blamed_on_time():
+    result = _cli("generate", "--tag", "dreem")
+    assert result.exit_code == 1
+    assert 'tag "dreem": no question this study draws from has that tag.' in result.stderr
+    assert 'Did you mean "dream"?' in result.stderr or "tags in use:" in result.stderr
+    assert "no question fits" not in result.stderr
+    result = _cli("generate", "--exclude-tag", "nosuchtag")
+    assert result.exit_code == 1 and 'excluded tag "nosuchtag"' in result.stderr
+    result = _cli("generate", "--audience", "nobody")
+    assert result.exit_code == 1
+    assert 'audience "nobody": no bank this study draws from names that audience' in (result.stderr)
+    assert "audiences in use: customers" in result.stderr
+
+
+def test_a_note_every_session_shares_is_printed_once(tmp_path):
+    team = _team_with_english_only(tmp_path, "optional")
+    result = _cli("plan", str(team / "study.yaml"), "-b", str(team), "-n", "3", "--lang", "zh-Hant")
+    assert result.exit_code == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert len(notes) == 1 and "team_bank/english_only" in notes[0]
+    assert notes[0].startswith("warning: 2 optional question(s)")  # no "session N:"

@@ -118,9 +118,14 @@ class PlannedStudy:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        out: list[str] = []
+        """Each session's planning notes; a note every session shares is given once."""
+        if not self.guides:
+            return ()
+        first, *rest = (list(dict.fromkeys(d["warnings"])) for d in self.guides)
+        shared = set(first).intersection(*rest)
+        out = [w for w in first if w in shared]
         for number, data in enumerate(self.guides, 1):
-            out += [f"session {number}: {w}" for w in data["warnings"]]
+            out += [f"session {number}: {w}" for w in data["warnings"] if w not in shared]
         return tuple(out)
 
 
@@ -169,7 +174,7 @@ def generate_plan(
         sessions=sessions,
         minutes=minutes,
         seed=seed,
-        filters=filters,
+        filters=replace(filters, language=job.language),
         chosen=chosen,
         orders=orders,
     )
@@ -214,6 +219,9 @@ class _Job:
     bank_dirs: list[str]
     lock: Lock | None
     changes: list[str]
+    #: The folder relative paths are shown and recorded from: the one a
+    #: replayed lock's paths were found relative to (None: the current one).
+    base: str | None = None
 
     @classmethod
     def start(
@@ -225,17 +233,22 @@ class _Job:
         environ: Mapping[str, str] | None,
         lock_path: str | Path | None,
     ) -> _Job:
-        from .lock import read_lock
+        from .lock import current_root, read_lock
 
         locked = read_lock(lock_path) if lock_path is not None else None
+        recorded_dirs = [str(d) for d in bank_dirs]
+        base = None
         if locked is not None:
-            bank_dirs = bank_dirs or locked.data["bank_dirs"]
-            study = _locked_source(locked, "study")
-            domain = _locked_source(locked, "domain")
+            base, bank_dirs, recorded_dirs = _locked_dirs(locked, bank_dirs)
             language = locked.data["language"]
         catalog = load_catalog(bank_dirs, environ=environ, lazy=True)
-        the_study = catalog.study(study)
-        the_domain = catalog.domain_for(the_study, domain)
+        if locked is not None:
+            the_study = _locked_item(locked, "study", catalog, base, bool(recorded_dirs))
+            the_domain = _locked_item(locked, "domain", catalog, base, bool(recorded_dirs))
+            base = base or current_root()
+        else:
+            the_study = catalog.study(study)
+            the_domain = catalog.domain_for(the_study, domain)
         language = the_domain.language(language or the_study.language)
         check_references(the_study, catalog.banks)
         problems = unfillable(the_study, catalog.banks, the_domain, language)
@@ -243,7 +256,7 @@ class _Job:
             raise DreamqError(problems)
         changes = locked.changes(catalog.banks) if locked is not None else []
         return cls(
-            catalog, the_study, the_domain, language, [str(d) for d in bank_dirs], locked, changes
+            catalog, the_study, the_domain, language, recorded_dirs, locked, changes, base
         )
 
     def locked_date(self) -> _dt.date:
@@ -263,7 +276,11 @@ class _Job:
     ) -> SessionPlan:
         if self.lock is None:
             return plan_session(
-                self.study, self.catalog.banks, minutes=minutes, seed=seed, filters=filters
+                self.study,
+                self.catalog.banks,
+                minutes=minutes,
+                seed=seed,
+                filters=replace(filters, language=self.language),
             )
         session = self.lock.sessions[index]
         plan = plan_session(
@@ -279,7 +296,7 @@ class _Job:
         return replace(plan, warnings=tuple(session["warnings"]))
 
     def data(self, plan: SessionPlan, date: _dt.date | None) -> dict[str, Any]:
-        return guide_data(
+        data = guide_data(
             plan,
             self.catalog.banks,
             self.domain,
@@ -287,6 +304,39 @@ class _Job:
             date=date,
             overrides=self.catalog.overrides,
         )
+        if self.base is not None:  # a replay shows the paths the first run showed
+            replaced = {
+                o.id: (o.replaced, o.replaced_origin)
+                for o in self.catalog.overrides
+                if o.kind == "bank"
+            }
+            sources = [
+                (data["study"], self.study.path, self.study.origin),
+                (data["domain"], self.domain.path, self.domain.origin),
+            ]
+            for row in data["banks"]:
+                bank = self.catalog.banks[row["id"]]
+                sources.append((row, bank.path, bank.origin))
+                if row["replaces"] is not None and row["id"] in replaced:
+                    sources.append((row["replaces"], *replaced[row["id"]]))
+            for entry, path, origin in sources:
+                entry["path"] = self._source_path(path, origin, entry["path"])
+        return data
+
+    def shown(self, path: Path) -> str:
+        """A path as the first run showed it: from the replay's base folder."""
+        from .lock import shown_from
+
+        return display_path(path) if self.base is None else shown_from(path, self.base)
+
+    def _source_path(self, path: Path, origin: str, rendered: str) -> str:
+        """A guide's source path from the base folder (bundled files inside
+        the package are shown from the package, wherever dreamq runs)."""
+        from .catalog import bundled_root
+
+        if origin == "bundled" and path.resolve().is_relative_to(bundled_root()):
+            return rendered
+        return self.shown(path)
 
     def render(
         self,
@@ -308,30 +358,73 @@ class _Job:
     def lock_text(
         self, plans: Sequence[SessionPlan], guides: Sequence[Mapping[str, Any]], minutes: int | None
     ) -> str:
-        from .lock import file_record, lock_data, lock_text
+        from .lock import current_root, file_record, lock_data, lock_text
 
+        study, domain, shown = self.study, self.domain, self.shown
         data = lock_data(
             plans,
             self.catalog.banks,
-            study_record=file_record(self.study.path, self.study.origin, self.study.id),
-            domain_record=file_record(self.domain.path, self.domain.origin, self.domain.id),
+            study_record=file_record(study.path, study.origin, study.id, shown),
+            domain_record=file_record(domain.path, domain.origin, domain.id, shown),
             language=self.language,
             date=str(guides[0]["date"]),
             minutes=minutes,
             bank_dirs=self.bank_dirs,
             guides_warnings=[[w for w in plan.warnings] for plan in plans],
+            root=self.base or current_root(),
+            shown=shown,
         )
         return lock_text(data)
 
 
-def _locked_source(locked: Lock, kind: str) -> str:
-    """The study or domain a lock names: bundled ones by id, others by their
-    recorded path (from here, else beside the lock file), else by id."""
+def _locked_dirs(
+    locked: Lock, bank_dirs: Sequence[str | Path]
+) -> tuple[str | None, list[str | Path], list[str]]:
+    """For a replay: the base folder the lock's relative paths are found from
+    (see :mod:`dreamq.lock`), the bank directories to load, and the ones to
+    record in the new lock (relative to the base, as the first run's were).
+
+    Without ``bank_dirs`` the recorded ones are used, and a recorded file or
+    directory that cannot be found is an error naming the lock file; with
+    them, a study or domain not found by its recorded path is found by id."""
+    import os
+
+    from .lock import current_root
+
+    if not bank_dirs:
+        base = locked.base(with_bank_dirs=True)
+        if base is None:
+            raise locked.not_found(with_bank_dirs=True, base=None)
+        recorded = [str(d) for d in locked.data["bank_dirs"]]
+        return base, [os.path.join(base, d) for d in recorded], recorded
+    base = locked.base(with_bank_dirs=False)
+    shown_base = base or current_root()
+    recorded = [
+        str(d) if os.path.isabs(d) else os.path.relpath(os.path.abspath(d), shown_base)
+        for d in bank_dirs
+    ]
+    return base, list(bank_dirs), recorded
+
+
+def _locked_item(
+    locked: Lock, kind: str, catalog: Any, base: str | None, fallback: bool
+) -> Any:
+    """The study or domain a lock names, with its recorded origin: a bundled
+    one by id; another from its recorded path (relative to ``base``), else,
+    with ``fallback`` (bank directories given), by id."""
+    import os
+
+    from ._loader import load_file
+
     record = locked.data[kind]
-    if record.get("origin") == "bundled":
-        return str(record["id"])
-    for base in (Path.cwd(), locked.path.parent):
-        candidate = base / str(record.get("path", ""))
-        if record.get("path") and candidate.is_file():
-            return str(candidate)
-    return str(record["id"])
+    table = catalog.studies if kind == "study" else catalog.domains
+    if record["origin"] == "bundled":
+        return catalog.study(record["id"]) if kind == "study" else catalog.domain(record["id"])
+    path = str(record["path"])
+    if base is not None or os.path.isabs(path):
+        candidate = Path(path) if os.path.isabs(path) else Path(base or "", path)
+        if candidate.is_file():
+            return load_file(candidate, kind, str(record["origin"]))
+    if fallback and record["id"] in table:
+        return table[record["id"]]
+    raise locked.not_found(with_bank_dirs=False, base=base)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .banks import Bank, Question
-from .errors import DreamqError, Problem, display_path, unknown_id_error
+from .errors import DreamqError, Problem, did_you_mean, display_path, unknown_id_error
 from .studies import Section, Study
 
 
@@ -47,7 +47,9 @@ class Filters:
     questions with any of these; ``audience``: only banks whose ``audience``
     is empty or names it; ``include``: must-include ``bank/question`` ids,
     placed in the section that draws from their bank; ``exclude``: ids never
-    asked.
+    asked.  ``language``: only questions with text in it (the guide's
+    language, set by :func:`dreamq.generate`; not recorded in lock files,
+    which record the language on their own).
     """
 
     tags: tuple[str, ...] = ()
@@ -55,9 +57,12 @@ class Filters:
     audience: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    language: str | None = None
 
     def allows(self, q: Question, bank: Bank) -> bool:
         if q.ref in self.exclude:
+            return False
+        if self.language is not None and self.language not in q.text:
             return False
         if self.audience is not None and bank.audience and self.audience not in bank.audience:
             return False
@@ -81,6 +86,7 @@ class Filters:
             audience=self.audience if self.audience is not None else own.get("audience"),
             include=joined("include", self.include),
             exclude=joined("exclude", self.exclude),
+            language=self.language,
         )
 
     def as_plain(self) -> dict[str, Any]:
@@ -214,6 +220,15 @@ def plan_session(
             f"the section time boxes add up to {sum(boxes)} minutes, "
             f"but the study is {study.minutes} minutes long"
         )
+    left_out = untranslated(study, banks, filters)
+    if left_out:
+        shown = ", ".join(left_out[:5]) + (
+            f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""
+        )
+        warnings.append(
+            f"{len(left_out)} optional question(s) have no {filters.language} text and "
+            f"are left out: {shown}"
+        )
     must = _must_include(study, banks, filters)
     if minutes is not None and minutes != sum(boxes):
         floors = [
@@ -314,6 +329,87 @@ def check_filters(study: Study, banks: Mapping[str, Bank], filters: Filters) -> 
                 )
     if problems:
         raise DreamqError(problems)
+    drawn = [banks[b] for b in dict.fromkeys(b for s in study.sections for b in s.banks)]
+    tags: list[str] = []
+    if filters.tags or filters.exclude_tags:
+        tags = sorted({t for bank in drawn for q in bank.questions for t in q.tags})
+    for what, wanted in (("tag", filters.tags), ("excluded tag", filters.exclude_tags)):
+        for tag in wanted:
+            if tag not in tags:
+                problems.append(
+                    Problem(
+                        f'{what} "{tag}": no question this study draws from has that tag.'
+                        f"{did_you_mean(tag, tags)}",
+                        display_path(study.path),
+                        hint=f"tags in use: {', '.join(tags) or 'none'}",
+                    )
+                )
+    audiences = sorted({a for bank in drawn for a in bank.audience})
+    if filters.audience is not None and filters.audience not in audiences:
+        problems.append(
+            Problem(
+                f'audience "{filters.audience}": no bank this study draws from names that '
+                f"audience.{did_you_mean(filters.audience, audiences)}",
+                display_path(study.path),
+                hint=f"audiences in use: {', '.join(audiences) or 'none'}",
+            )
+        )
+    problems += _untranslated_required(study, banks, filters)
+    if problems:
+        raise DreamqError(problems)
+
+
+def _untranslated_required(
+    study: Study, banks: Mapping[str, Bank], filters: Filters
+) -> list[Problem]:
+    """Named, must-include and core questions a guide in ``filters.language``
+    would need but that have no text in it: an error whatever the seed."""
+    language = filters.language
+    if language is None:
+        return []
+    others = replace(filters, language=None)  # would the other filters keep it?
+    required: dict[str, tuple[Question, Bank]] = {}
+    for section in study.sections:
+        for ref in section.questions:
+            bank_id, _, qid = ref.partition("/")
+            q = banks[bank_id].question(qid)
+            if q is not None:
+                required[q.ref] = (q, banks[bank_id])
+        for bank_id in section.banks:
+            for q in banks[bank_id].questions:
+                if q.priority == "core" and others.allows(q, banks[bank_id]):
+                    required.setdefault(q.ref, (q, banks[bank_id]))
+    for ref in filters.include:
+        bank_id, _, qid = ref.partition("/")
+        q = banks[bank_id].question(qid)
+        if q is not None:
+            required.setdefault(q.ref, (q, banks[bank_id]))
+    return [
+        Problem(
+            f'question "{ref}" ({"core" if q.priority == "core" else "named or must-include"}) '
+            f"has no {language} text",
+            display_path(bank.path),
+            q.line,
+            hint=f"add translations.{language} to it, or generate with another --lang",
+        )
+        for ref, (q, bank) in required.items()
+        if language not in q.text
+    ]
+
+
+def untranslated(study: Study, banks: Mapping[str, Bank], filters: Filters) -> list[str]:
+    """Optional questions the study draws from that have no text in
+    ``filters.language`` and are therefore left out (``bank/question`` ids)."""
+    if filters.language is None:
+        return []
+    refs = dict.fromkeys(
+        q.ref
+        for s in study.sections
+        for b in s.banks
+        for q in banks[b].questions
+        if filters.language not in q.text and q.priority != "core"
+    )
+    return list(refs)
 
 
 def _must_include(
