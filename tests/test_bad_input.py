@@ -492,7 +492,7 @@ def write_team(bank: str = BANK, domain: str = DOMAIN, study: str = STUDY) -> No
 )
 def test_question_using_a_variable_the_domain_lacks(tmp_path, args, words):
     write_team(bank=edited(BANK, (FIRST_TEXT, "  text: How was the {{ touchpoint }}?\n")))
-    assert_rejected(run(*args), "team/bank.yaml:7", *words)
+    assert_rejected(run(*args), "team/bank.yaml:8:21", *words)
     assert not (tmp_path / "guide.md").exists()
 
 

@@ -136,3 +136,28 @@ def test_a_link_out_of_a_bank_directory_is_not_followed(tmp_path):
     result = runner.invoke(app, ["validate", "team"])
     assert result.exit_code == 1
     assert "team/linked.yaml: is a link to a file outside the bank directory" in result.stderr
+
+
+def test_a_variable_typo_is_reported_once_where_it_stands(tmp_path):
+    """The study check and the bank check both see a misspelt variable; the
+    user sees one error, at the line and column of the typo, naming the probe."""
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace(
+            "probes: [Tell us more.]", 'probes: ["Tell us more about {{ prodcut }}."]'
+        ),
+        encoding="utf-8",
+    )
+    line = next(
+        n for n, text in enumerate(bank.read_text("utf-8").splitlines(), 1) if "prodcut" in text
+    )
+    result = runner.invoke(app, ["validate", str(team)])
+    assert result.exit_code == 1
+    errors = [e for e in result.stderr.splitlines() if e.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert f"team_bank.yaml:{line}:" in errors[0]
+    assert 'question "team_bank/first" probe (en) uses {{ prodcut }}' in errors[0]
+    assert 'Did you mean "product"?' in errors[0]

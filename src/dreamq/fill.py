@@ -16,6 +16,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .banks import Bank
     from .domains import Domain
     from .errors import Problem
@@ -234,6 +236,23 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def variable_position(path: Path, line: int | None, name: str) -> tuple[int | None, int | None]:
+    """Where ``{{ name`` first stands in ``path`` at or after ``line`` (1-based
+    line and column), for a message about it; ``(line, None)`` when not found.
+    The bank model keeps only each question's first line, so the file is read
+    again -- only ever for a problem."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return line, None
+    pattern = re.compile(r"\{\{-?\s*" + re.escape(name) + r"\b")
+    for number in range((line or 1) - 1, len(lines)):
+        found = pattern.search(lines[number])
+        if found is not None:
+            return number + 1, found.start() + 1
+    return line, None
+
+
 def unfillable(
     study: Study, banks: Mapping[str, Bank], domain: Domain, language: str | None = None
 ) -> list[Problem]:
@@ -245,7 +264,7 @@ def unfillable(
 
     languages = [language] if language else list(domain.languages)
     defined = {lang: domain.variables(lang).keys() for lang in languages if lang in domain.values}
-    lacking: dict[tuple[str, str, int | None, str], list[str]] = {}
+    lacking: dict[tuple[str, Path, int | None, str], list[str]] = {}
     failures: list[Problem] = []
     seen: set[str] = set()
     for section in study.sections:
@@ -260,7 +279,7 @@ def unfillable(
                     for name in sorted(bank.variables - names):
                         key = (
                             f'bank "{bank_id}" notes, stance or script',
-                            display_path(bank.path),
+                            bank.path,
                             None,
                             name,
                         )
@@ -269,7 +288,7 @@ def unfillable(
             if q is None or q.ref in seen:
                 continue
             seen.add(q.ref)
-            path = display_path(banks[q.bank_id].path)
+            path = banks[q.bank_id].path
             for lang, names in defined.items():
                 if lang not in q.text:
                     continue
@@ -280,18 +299,22 @@ def unfillable(
                 failure = None if missing else _index_failure(q, lang, domain)
                 if failure:
                     failures.append(
-                        Problem(f'question "{q.ref}" ({lang}): {failure}', path, q.line)
+                        Problem(
+                            f'question "{q.ref}" ({lang}): {failure}', display_path(path), q.line
+                        )
                     )
     problems = list(failures)
     for (where, path, line, name), langs in lacking.items():
         hint_name = did_you_mean(name, next(iter(defined.values()), ()))
+        line, column = variable_position(path, line, name)
         problems.append(
             Problem(
                 f'{where} uses {{{{ {name} }}}}, which domain "{domain.id}" '
                 f"({display_path(domain.path)}) does not define for {', '.join(langs)}"
                 + (f".{hint_name}" if hint_name else ""),
-                path,
+                display_path(path),
                 line,
+                column,
                 hint="fix the variable name"
                 if hint_name
                 else f"add {name} to the domain's values, or leave the bank or question out "

@@ -11,7 +11,7 @@ from .banks import Bank
 from .catalog import Catalog, load_layers, search_layers
 from .domains import Domain
 from .errors import DreamqError, Problem, did_you_mean, display_path
-from .fill import TemplateTextError, render_text, scan
+from .fill import TemplateTextError, render_text, scan, variable_position
 
 
 @dataclass
@@ -84,8 +84,13 @@ def validate(
         checked_banks=dict(checked.banks),
     )
     if not report.problems:  # on a partial catalog these would only repeat the cause
-        report.problems += _check_studies(checked, reference)
-        domains = checked.domains or reference.domains
+        domains = dict(checked.domains or reference.domains)
+        study_problems, study_domains = _check_studies(checked, reference)
+        domains.update(study_domains)
+        # a checked bank's texts are checked against every domain below, with
+        # the text (question or probe) named: don't report them twice
+        own = {display_path(b.path) for b in checked.banks.values()}
+        report.problems += [p for p in study_problems if p.file not in own]
         report.problems += _check_variables(checked, domains)
     return report
 
@@ -96,13 +101,15 @@ def _count_files(paths: Sequence[str | Path]) -> int:
     return sum(len(yaml_files(Path(p))) if Path(p).is_dir() else 1 for p in paths)
 
 
-def _check_studies(checked: Catalog, reference: Catalog) -> list[Problem]:
+def _check_studies(checked: Catalog, reference: Catalog) -> tuple[list[Problem], dict[str, Domain]]:
     """Each study's banks and questions exist, its domain exists, and the
-    domain fills in every text the study may use, in every language it has."""
+    domain fills in every text the study may use, in every language it has.
+    Also returns the studies' domains."""
     from .fill import unfillable
     from .planner import check_references
 
     problems: list[Problem] = []
+    domains: dict[str, Domain] = {}
     for study in checked.studies.values():
         try:
             check_references(study, reference.banks)
@@ -116,8 +123,9 @@ def _check_studies(checked: Catalog, reference: Catalog) -> list[Problem]:
         except DreamqError as exc:
             problems.extend(exc.problems)
             continue
+        domains[domain.id] = domain
         problems.extend(unfillable(study, reference.banks, domain))
-    return problems
+    return problems, domains
 
 
 def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Problem]:
@@ -159,13 +167,15 @@ def _check_variables(checked: Catalog, domains: Mapping[str, Domain]) -> list[Pr
         known = {name for values in variables.values() for name in values}
         for (where, line, lang, name), files in lacking.items():
             suggestion = did_you_mean(name, known)
+            at, column = variable_position(bank.path, line, name)
             problems.append(
                 Problem(
                     f"{where} ({lang}) uses {{{{ {name} }}}}, which {', '.join(files)} "
                     f"do{'es' if len(files) == 1 else ''} not define"
                     + (f".{suggestion}" if suggestion else ""),
                     display_path(bank.path),
-                    line,
+                    at,
+                    column,
                     hint="fix the variable name"
                     if suggestion
                     else f"add {name} to the domain's values, or reword the text",
