@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from dreamq._cli import app
@@ -161,3 +162,34 @@ def test_a_variable_typo_is_reported_once_where_it_stands(tmp_path):
     assert f"team_bank.yaml:{line}:" in errors[0]
     assert 'question "team_bank/first" probe (en) uses {{ prodcut }}' in errors[0]
     assert 'Did you mean "product"?' in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("tag", "words"),
+    [
+        ("zh-Hnas", ('unknown Chinese language tag "zh-Hnas"', 'Did you mean "zh-Hans"?')),
+        ("zh-TW", ('unknown Chinese language tag "zh-TW"', 'Did you mean "zh-Hant"?')),
+        ("zh-hant", ('write the language tag "zh-hant" as "zh-Hant"',)),
+        ("EN", ('"EN" is not valid: use a language tag such as en',)),
+    ],
+)
+def test_a_mistyped_language_tag_is_an_error(tmp_path, tag, words):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    text = bank.read_text(encoding="utf-8").replace("zh-Hans:", f"{tag}:", 1)
+    bank.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(team)])
+    assert result.exit_code == 1
+    assert all(w in result.stderr for w in words), result.stderr
+
+
+def test_other_language_tags_are_a_teams_own_choice(tmp_path):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    bank.write_text(bank.read_text("utf-8").replace("zh-Hans:", "es:", 1), "utf-8")
+    result = runner.invoke(app, ["validate", str(team)])
+    assert result.exit_code == 0, result.stderr

@@ -36,7 +36,48 @@ _FORMAT = Field(
     required=True,
 )
 _TEXT_LIST = ListOf(Text(max_length=4000))
-_LANG = Text("Language tag.", pattern=LANG_PATTERN, pattern_hint=LANG_HINT, max_length=35)
+_CHINESE_REGIONS = {
+    "tw": "zh-Hant",
+    "hk": "zh-Hant",
+    "mo": "zh-Hant",
+    "cn": "zh-Hans",
+    "sg": "zh-Hans",
+}
+
+
+def language_problem(tag: str) -> str | None:
+    """Why a well-formed language tag is a mistake here, or None.
+
+    Tags are matched exactly (``--lang zh-Hant`` finds no ``zh-hant`` text),
+    and Chinese is written by script, so a tag that differs from a known one
+    only in case, a misspelt one, and zh, zh-TW or zh-CN are refused with the
+    tag to use; any other tag (es, ja, en-GB, ...) is a team's own choice."""
+    if tag in LANGUAGES:
+        return None
+    by_case = {known.lower(): known for known in LANGUAGES}
+    if tag.lower() in by_case:
+        return f'write the language tag "{tag}" as "{by_case[tag.lower()]}"'
+    if tag.lower().startswith("zh"):
+        import difflib
+
+        region = tag.lower().rpartition("-")[2]
+        close = difflib.get_close_matches(tag, ("zh-Hant", "zh-Hans"), n=1, cutoff=0.6)
+        suggestion = _CHINESE_REGIONS.get(region) or (close[0] if close else "")
+        return (
+            f'unknown Chinese language tag "{tag}": dreamq writes Chinese as zh-Hant '
+            "(Traditional) or zh-Hans (Simplified)"
+            + (f'. Did you mean "{suggestion}"?' if suggestion else "")
+        )
+    return None
+
+
+_LANG = Text(
+    "Language tag.",
+    pattern=LANG_PATTERN,
+    pattern_hint=LANG_HINT,
+    max_length=35,
+    extra_check=language_problem,
+)
 
 
 def _translations(record: Record, what: str) -> Field:
@@ -45,6 +86,7 @@ def _translations(record: Record, what: str) -> Field:
             record,
             key_pattern=LANG_PATTERN,
             key_hint=LANG_HINT,
+            key_check=language_problem,
             description=f"{what}, keyed by language tag (en, zh-Hant, zh-Hans, ...).",
         )
     )
@@ -157,6 +199,7 @@ DOMAIN = Record(
                 DOMAIN_VALUES,
                 key_pattern=LANG_PATTERN,
                 key_hint=LANG_HINT,
+                key_check=language_problem,
                 description="Variable values per language.",
             ),
             required=True,

@@ -8,7 +8,7 @@ understands) and it exports a JSON Schema for editors (``dreamq schema``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._yamlload import Mark, YList, YMap, as_mark, type_word
@@ -97,8 +97,11 @@ class Text(Type):
         pattern_hint: str = "",
         max_length: int = 10_000,
         min_length: int = 1,
+        extra_check: Callable[[str], str | None] | None = None,
     ):
         self.description = description
+        #: A further check of text that matches the pattern: a message, or None.
+        self.extra_check = extra_check
         self.pattern = pattern
         self.pattern_hint = pattern_hint
         self.max_length = max_length
@@ -125,6 +128,11 @@ class Text(Type):
         if self._regex is not None and not self._regex.fullmatch(value):
             out.add(f'{_where(path)}"{value}" is not valid: {self.pattern_hint}', mark)
             return False
+        if self.extra_check is not None:
+            problem = self.extra_check(value)
+            if problem is not None:
+                out.add(f"{_where(path)}{problem}", mark)
+                return False
         control = _CONTROL.search(value)
         if control is not None:
             out.add(
@@ -314,13 +322,20 @@ class MapOf(Type):
     """A mapping whose keys follow a pattern (language tags, variable names)."""
 
     def __init__(
-        self, value: Type, key_pattern: str = ".*", key_hint: str = "", description: str = ""
+        self,
+        value: Type,
+        key_pattern: str = ".*",
+        key_hint: str = "",
+        description: str = "",
+        key_check: Callable[[str], str | None] | None = None,
     ):
         self.value = value
         self.key_pattern = key_pattern
         self.key_hint = key_hint
         self.description = description
         self._regex = re.compile(key_pattern)
+        #: A further check of each key that matches the pattern: a message, or None.
+        self.key_check = key_check
 
     def check(self, value: Any, mark: Any, path: SchemaPath, out: Checker) -> bool:
         if not isinstance(value, dict):
@@ -329,11 +344,15 @@ class MapOf(Type):
         ok = True
         events = value.events if isinstance(value, YMap) else None
         for i, (key, item) in enumerate(value.items()):
-            if not self._regex.fullmatch(key):
-                out.add(
-                    f'{_where(path)}"{key}" is not valid: {self.key_hint}',
-                    events[2 * i] if events is not None else mark,
-                )
+            problem = (
+                f'"{key}" is not valid: {self.key_hint}'
+                if not self._regex.fullmatch(key)
+                else self.key_check(key)
+                if self.key_check is not None
+                else None
+            )
+            if problem is not None:
+                out.add(f"{_where(path)}{problem}", events[2 * i] if events is not None else mark)
                 ok = False
                 continue
             where = events[2 * i + 1] if events is not None else mark
