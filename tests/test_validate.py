@@ -193,3 +193,28 @@ def test_other_language_tags_are_a_teams_own_choice(tmp_path):
     bank.write_text(bank.read_text("utf-8").replace("zh-Hans:", "es:", 1), "utf-8")
     result = runner.invoke(app, ["validate", str(team)])
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [
+        ("9" * 40, ("the number 99999999999999999999… (40 characters) is too large",)),
+        ("9" * 5000, ("(5,000 characters) is too large",)),
+        ("-5", ("minutes: -5 is out of range (1 to 120)",)),
+        ("1:30", ('YAML reads "1:30" as 90', '"1:30" is not a duration')),
+        ('"5"', ('"5" is text', "write it without quotes: 5")),
+        ("010", ('YAML reads "010" as 8', "e.g. 8")),
+    ],
+)
+def test_numbers_get_hints_that_fit(tmp_path, minutes, words):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    bank.write_text(
+        bank.read_text("utf-8").replace("minutes: 5", f"minutes: {minutes}", 1), "utf-8"
+    )
+    result = runner.invoke(app, ["validate", str(team)])
+    assert result.exit_code == 1
+    assert all(w in result.stderr for w in words), result.stderr
+    assert "remove the tag" not in result.stderr and len(result.stderr) < 600

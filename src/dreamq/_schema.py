@@ -84,7 +84,14 @@ def _wrong_type(expected: str, value: Any, mark: Any, path: SchemaPath, out: Che
             hint=f'put it in quotes: "{mark.raw}"',
         )
     elif mark is not None and mark.raw is not None:
-        out.add(f'{_where(path)}expected {expected}, but "{mark.raw}" is {got}', mark)
+        quoted_number = (
+            mark.quoted and expected == "a whole number" and _PLAIN_INT.fullmatch(mark.raw.strip())
+        )
+        out.add(
+            f'{_where(path)}expected {expected}, but "{mark.raw}" is {got}',
+            mark,
+            hint=f"write it without quotes: {mark.raw.strip()}" if quoted_number else None,
+        )
     else:
         out.add(f"{_where(path)}expected {expected}, got {got}", mark)
 
@@ -152,7 +159,7 @@ class Text(Type):
         return self._with_description(schema)
 
 
-_PLAIN_INT = re.compile(r"0|[1-9][0-9]*")
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 #: Characters HTML, Word and PDF cannot hold (tab and newline are fine).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
@@ -170,11 +177,11 @@ class Int(Type):
         raw = mark.raw if isinstance(mark, Mark) else getattr(mark, "value", None)
         if raw is not None and not _PLAIN_INT.fullmatch(raw):
             # YAML 1.1 reads 1:30 as 90 (base 60), 010 as 8 and 0x0A as 10
-            out.add(
-                f'{_where(path)}YAML reads "{raw}" as {value}',
-                mark,
-                hint=f"write the number in plain digits, e.g. {value}",
-            )
+            if ":" in raw:
+                hint = f'"{raw}" is not a duration: write whole numbers in plain digits'
+            else:
+                hint = f"write the number in plain digits, e.g. {value}"
+            out.add(f'{_where(path)}YAML reads "{raw}" as {value}', mark, hint=hint)
             return False
         if not self.minimum <= value <= self.maximum:
             out.add(

@@ -314,16 +314,24 @@ class _Builder:
             else:
                 value = self._constructor.construct_yaml_timestamp(node)
             if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                raise ValueError("too large")
-        except Exception:  # a value its own tag cannot parse, e.g. !!int abc
-            raise DreamqError(
-                Problem(
-                    f'"{event.value}" is not a valid {tag.rsplit(":", 1)[-1]}',
+                raise OverflowError
+        except Exception as exc:  # a value its own tag cannot parse, e.g. !!int abc
+            shown = event.value if len(event.value) <= 24 else event.value[:20] + "…"
+            if isinstance(exc, OverflowError) or (tag == _CORE + "int" and event.tag is None):
+                problem = Problem(  # Python refuses ints of over 4,300 digits
+                    f"the number {shown} ({len(event.value):,} characters) is too large",
+                    filename,
+                    *_line_col(event),
+                    hint="write a smaller number",
+                )
+            else:
+                problem = Problem(
+                    f'"{shown}" is not a valid {tag.rsplit(":", 1)[-1]}',
                     filename,
                     *_line_col(event),
                     hint="remove the tag or fix the value",
                 )
-            ) from None
+            raise DreamqError(problem) from None
         return value, tag
 
 
