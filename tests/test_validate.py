@@ -218,3 +218,18 @@ def test_numbers_get_hints_that_fit(tmp_path, minutes, words):
     assert result.exit_code == 1
     assert all(w in result.stderr for w in words), result.stderr
     assert "remove the tag" not in result.stderr and len(result.stderr) < 600
+
+
+def test_validate_refuses_boxes_longer_than_the_study(tmp_path):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    study = team / "study.yaml"
+    study.write_text(study.read_text("utf-8").replace("minutes: 15", "minutes: 25"), "utf-8")
+    result = runner.invoke(app, ["validate", str(team)])
+    assert result.exit_code == 1
+    line = study.read_text("utf-8").splitlines().index("minutes: 20") + 1
+    assert (
+        f"study.yaml:{line}:10: the section time boxes add up to 30 minutes, more than the "
+        "study's 20" in result.stderr
+    )

@@ -221,6 +221,14 @@ def study_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> St
                 fixed=s.get("fixed", False),
             )
         )
+    boxes = sum(section.minutes for section in sections)
+    if boxes > data["minutes"]:
+        checker.add(
+            f"the section time boxes add up to {boxes} minutes, more than the study's "
+            f"{data['minutes']}",
+            mark_of(data, "minutes"),
+            hint="shorten some sections' minutes, or lengthen the study",
+        )
     named: dict[str, str] = {}
     for section in sections:
         for ref in section.questions:
