@@ -233,3 +233,32 @@ def test_validate_refuses_boxes_longer_than_the_study(tmp_path):
         f"study.yaml:{line}:10: the section time boxes add up to 30 minutes, more than the "
         "study's 20" in result.stderr
     )
+
+
+def test_artifacts_written_as_text_is_named_in_the_domain(tmp_path):
+    from .helpers import write
+
+    write(
+        tmp_path,
+        "d2/a.yaml",
+        """\
+        kind: domain
+        format: 1
+        id: d2
+        title: D2
+        values:
+          en:
+            product: box service
+            company: BoxCo
+            industry: boxes
+            customers: box buyers
+            artifacts: box
+            touchpoint: box shop
+        """,
+    )
+    for args in (["validate", "d2"], ["validate", "-b", "d2"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1
+        assert "d2/a.yaml:11:16: values.en.artifacts is text" in result.stderr
+        assert "write a list: artifacts: [box]" in result.stderr
+        assert "artifact_afterlife" not in result.stderr  # not blamed on a bundled bank

@@ -127,6 +127,15 @@ def domain_from_data(data: YMap, path: Path, checker: Checker, origin: str) -> D
                 mark_of(values, lang),
                 hint="every language needs the same variables; a typo in one would go unnoticed",
             )
+    for lang, block in values.items():
+        artifacts = block.get("artifacts")
+        if artifacts is not None and not isinstance(artifacts, list):
+            checker.add(
+                f"values.{lang}.artifacts is text, but it is the list the {{{{ artifact }}}} "
+                "variable takes its first item from",
+                mark_of(block, "artifacts"),
+                hint=f"write a list: artifacts: [{artifacts}]",
+            )
     if checker.problems:
         raise DreamqError(capped(checker.problems))
     frozen = {
