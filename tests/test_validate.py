@@ -262,3 +262,18 @@ def test_artifacts_written_as_text_is_named_in_the_domain(tmp_path):
         assert "d2/a.yaml:11:16: values.en.artifacts is text" in result.stderr
         assert "write a list: artifacts: [box]" in result.stderr
         assert "artifact_afterlife" not in result.stderr  # not blamed on a bundled bank
+
+
+def test_a_missing_colon_is_reported_on_its_own_line(tmp_path):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    bank = team / "team_bank.yaml"
+    lines = bank.read_text("utf-8").splitlines()
+    number = next(n for n, text in enumerate(lines) if text.strip() == "minutes: 5")
+    lines[number] = lines[number].replace("minutes: 5", "minutes 5")
+    bank.write_text("\n".join(lines) + "\n", "utf-8")
+    result = runner.invoke(app, ["validate", str(team)])
+    assert result.exit_code == 1
+    assert f"team_bank.yaml:{number + 1}:" in result.stderr
+    assert "a key needs a colon and a space after it" in result.stderr

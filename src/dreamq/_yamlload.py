@@ -245,10 +245,16 @@ def _syntax_problem(exc: Any, filename: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark is not None and "flow" in (exc.context or ""):
         mark = exc.context_mark  # an unclosed [ or {: point at where it opened
+    missing_colon = "simple key" in (exc.context or "") and "':'" in (exc.problem or "")
+    if exc.context_mark is not None and missing_colon:
+        mark = exc.context_mark  # libyaml notices on the next line; the key is on this one
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     hint = "check indentation and quoting on this line and the one before"
+    if missing_colon:
+        hint = 'a key needs a colon and a space after it ("minutes: 5")'
+
     lines = text.splitlines()
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         hint = "YAML does not allow tabs for indentation; use spaces"
