@@ -439,3 +439,137 @@ def test_plan_draws_a_progress_bar_only_on_a_terminal(tmp_path):
     )
     assert "rendering sessions" not in piped
     assert "wrote 3 session guide(s)" in piped
+
+
+def _team_plan(tmp_path, monkeypatch) -> Path:
+    """A team repository made with `dreamq init`, planned from its top folder
+    with `-b .` into P/; the working folder is left at the repository."""
+    made = runner.invoke(app, ["init", "team"])
+    assert made.exit_code == 0, made.stderr
+    monkeypatch.chdir(tmp_path / "team")
+    _plan("pilot", "-b", ".", "-n", "3", "-o", "P")
+    guide = Path("P/session-01.md").read_text(encoding="utf-8")
+    assert "team: studies/pilot.yaml" in guide and "team: banks/onboarding.yaml" in guide
+    return tmp_path / "team"
+
+
+def _same_files(first: Path, again: Path) -> None:
+    assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in again.iterdir())
+    for path in sorted(first.iterdir()):
+        assert path.read_bytes() == (again / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize(
+    ("where", "bank_dirs", "lock"),
+    [
+        (".", ["-b", "."], "P/dreamq.lock"),
+        (".", [], "P/dreamq.lock"),
+        ("P", [], "dreamq.lock"),  # what plan.md says to run
+        ("P", ["-b", ".."], "dreamq.lock"),
+    ],
+)
+def test_a_team_plan_replays_byte_identical_from_the_plan_or_output_folder(
+    tmp_path, monkeypatch, where, bank_dirs, lock
+):
+    team = _team_plan(tmp_path, monkeypatch)
+    monkeypatch.chdir(team / where)
+    again = tmp_path / "again"
+    result = runner.invoke(app, ["plan", *bank_dirs, "--lock", lock, "-o", str(again)])
+    assert result.exit_code == 0, result.stderr
+    assert "changed" not in result.stderr
+    _same_files(team / "P", again)
+
+
+def test_plan_md_says_how_to_regenerate_from_its_folder(tmp_path, monkeypatch):
+    team = _team_plan(tmp_path, monkeypatch)
+    hint = (team / "P/plan.md").read_text(encoding="utf-8").splitlines()[-1]
+    assert "`dreamq plan --lock dreamq.lock -o DIR` in this folder" in hint
+    monkeypatch.chdir(team / "P")
+    result = runner.invoke(app, ["plan", "--lock", "dreamq.lock", "-o", "../DIR"])
+    assert result.exit_code == 0, result.stderr
+    _same_files(team / "P", team / "DIR")
+
+
+def test_a_moved_team_repository_replays_from_its_output_folder(tmp_path, monkeypatch):
+    import shutil
+
+    team = _team_plan(tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(team, moved)
+    shutil.rmtree(team)  # the recorded root is gone: found from the lock's folder up
+    monkeypatch.chdir(moved / "P")
+    result = runner.invoke(app, ["plan", "--lock", "dreamq.lock", "-o", str(tmp_path / "again")])
+    assert result.exit_code == 0, result.stderr
+    for path in sorted((moved / "P").iterdir()):
+        first = path.read_text(encoding="utf-8")
+        second = (tmp_path / "again" / path.name).read_text(encoding="utf-8")
+        if path.name == "dreamq.lock":  # the new lock records where it was made now
+            first = first.replace(json.dumps(str(team)), json.dumps(str(moved.resolve())))
+        assert first == second, path.name
+
+
+@pytest.mark.parametrize(("where", "bank_dirs"), [(".", ["-b", "."]), (".", []), ("locks", [])])
+def test_a_team_guide_lock_replays_byte_identical(tmp_path, monkeypatch, where, bank_dirs):
+    made = runner.invoke(app, ["init", "team"])
+    assert made.exit_code == 0, made.stderr
+    team = tmp_path / "team"
+    monkeypatch.chdir(team)
+    Path("locks").mkdir()
+    first = runner.invoke(
+        app, ["generate", "pilot", "-b", ".", "-o", "g.md", "--lock-out", "locks/g.lock", *DATE]
+    )
+    assert first.exit_code == 0, first.stderr
+    guide = Path("g.md").read_text(encoding="utf-8")
+    assert "`pilot` · team: studies/pilot.yaml |" in guide
+    monkeypatch.chdir(team / where)
+    lock = str(team / "locks/g.lock") if where == "." else "g.lock"
+    outputs = ["-o", str(tmp_path / "g2.md"), "--lock-out", str(tmp_path / "g2.lock")]
+    again = runner.invoke(app, ["generate", *bank_dirs, "--lock", lock, *outputs])
+    assert again.exit_code == 0, again.stderr
+    assert (team / "g.md").read_bytes() == (tmp_path / "g2.md").read_bytes()
+    assert (team / "locks/g.lock").read_bytes() == (tmp_path / "g2.lock").read_bytes()
+
+
+def test_a_lock_whose_files_are_missing_names_the_lock_the_line_and_the_path(tmp_path, monkeypatch):
+    team = _team_plan(tmp_path, monkeypatch)
+    (team / "banks/onboarding.yaml").rename(team / "onboarding.bak")
+    result = runner.invoke(app, ["plan", "--lock", "P/dreamq.lock", "-o", "again"])
+    assert result.exit_code == 1
+    lines = Path("P/dreamq.lock").read_text(encoding="utf-8").splitlines()
+    line = 1 + next(i for i, t in enumerate(lines) if '"banks/onboarding.yaml"' in t)
+    assert result.stderr.startswith(
+        f'error: P/dreamq.lock:{line}: cannot find banks/onboarding.yaml, the file of bank "onboarding"'
+    )
+    assert str(team) in result.stderr and "run dreamq from the folder the plan was made in" in (
+        result.stderr
+    )
+    assert "pass -b DIR" in result.stderr and not Path("again").exists()
+    # a lock carried away from its repository: the study is named the same way
+    (team / "onboarding.bak").rename(team / "banks/onboarding.yaml")
+    Path("P/dreamq.lock").rename(tmp_path / "away.lock")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "team").rename(tmp_path / "renamed")
+    result = runner.invoke(app, ["plan", "--lock", "away.lock", "-o", "again"])
+    assert result.exit_code == 1
+    assert 'error: away.lock:7: cannot find studies/pilot.yaml, the file of study "pilot"' in (
+        result.stderr
+    )
+    assert 'unknown study "pilot"' not in result.stderr
+    # with the team's folder given, the study is found by its id
+    result = runner.invoke(app, ["plan", "-b", "renamed", "--lock", "away.lock", "-o", "again"])
+    assert result.exit_code == 0, result.stderr
+    assert "team: renamed/studies/pilot.yaml" in Path("again/session-01.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_an_older_lock_without_its_root_still_replays(tmp_path, monkeypatch):
+    team = _team_plan(tmp_path, monkeypatch)
+    data = json.loads(Path("P/dreamq.lock").read_text(encoding="utf-8"))
+    assert data.pop("root") == str(team)
+    Path("old.lock").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--lock", "old.lock", "-o", "again"])
+    assert result.exit_code == 0, result.stderr
+    for name in ("session-01.md", "session-03.md", "plan.md", "plan.json"):
+        assert (team / "P" / name).read_bytes() == (team / "again" / name).read_bytes(), name

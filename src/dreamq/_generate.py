@@ -237,14 +237,14 @@ class _Job:
 
         locked = read_lock(lock_path) if lock_path is not None else None
         recorded_dirs = [str(d) for d in bank_dirs]
-        base = None
+        base, given = None, bool(bank_dirs)
         if locked is not None:
             base, bank_dirs, recorded_dirs = _locked_dirs(locked, bank_dirs)
             language = locked.data["language"]
         catalog = load_catalog(bank_dirs, environ=environ, lazy=True)
         if locked is not None:
-            the_study = _locked_item(locked, "study", catalog, base, bool(recorded_dirs))
-            the_domain = _locked_item(locked, "domain", catalog, base, bool(recorded_dirs))
+            the_study = _locked_item(locked, "study", catalog, base, given)
+            the_domain = _locked_item(locked, "domain", catalog, base, given)
             base = base or current_root()
         else:
             the_study = catalog.study(study)
@@ -255,9 +255,7 @@ class _Job:
         if problems:
             raise DreamqError(problems)
         changes = locked.changes(catalog.banks) if locked is not None else []
-        return cls(
-            catalog, the_study, the_domain, language, recorded_dirs, locked, changes, base
-        )
+        return cls(catalog, the_study, the_domain, language, recorded_dirs, locked, changes, base)
 
     def locked_date(self) -> _dt.date:
         assert self.lock is not None
@@ -395,6 +393,11 @@ def _locked_dirs(
         base = locked.base(with_bank_dirs=True)
         if base is None:
             raise locked.not_found(with_bank_dirs=True, base=None)
+        if any(
+            r["origin"] != "bundled" and os.path.isabs(r["path"]) and not os.path.isfile(r["path"])
+            for _, r in locked.records()
+        ):
+            raise locked.not_found(with_bank_dirs=False, base=base)
         recorded = [str(d) for d in locked.data["bank_dirs"]]
         return base, [os.path.join(base, d) for d in recorded], recorded
     base = locked.base(with_bank_dirs=False)
@@ -406,9 +409,7 @@ def _locked_dirs(
     return base, list(bank_dirs), recorded
 
 
-def _locked_item(
-    locked: Lock, kind: str, catalog: Any, base: str | None, fallback: bool
-) -> Any:
+def _locked_item(locked: Lock, kind: str, catalog: Any, base: str | None, fallback: bool) -> Any:
     """The study or domain a lock names, with its recorded origin: a bundled
     one by id; another from its recorded path (relative to ``base``), else,
     with ``fallback`` (bank directories given), by id."""

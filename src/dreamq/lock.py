@@ -7,14 +7,26 @@ filters), and for every session its section order, its questions and the
 planning notes its guide carried.  ``--lock FILE`` replays it: the recorded
 questions, in the recorded order, with today's bank texts.  Each question's
 content hash tells which questions changed since the lock was written.
+
+Relative paths in a lock (files and ``bank_dirs``) are relative to the
+folder the plan was made in, which the lock records as ``root``.  A replay
+looks for them from the current folder, then the lock file's folder and each
+folder above it, then ``root``: the first folder that holds every recorded
+team or file-path file (and, without ``--bank-dir``, every recorded bank
+directory) is the replay's base, and the replay shows and records paths
+relative to it, as the first run did.  A lock with nothing to find keeps its
+root.  Without ``--bank-dir``, a recorded file no folder holds is an error
+naming the lock file, the line and the path; with it, a study or domain not
+found by its path is taken by its id from the directories given.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +56,15 @@ def question_hash(q: Question) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def file_record(path: Path, origin: str, id_: str) -> dict[str, Any]:
-    """Where a file came from: id, origin, path, content hash, git commit."""
+def file_record(
+    path: Path, origin: str, id_: str, shown: Callable[[Path], str] = display_path
+) -> dict[str, Any]:
+    """Where a file came from: id, origin, path (as ``shown`` spells it),
+    content hash, git commit."""
     return {
         "id": id_,
         "origin": origin,
-        "path": display_path(path),
+        "path": shown(path),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "git": _git_commit(path),
     }
@@ -82,8 +97,12 @@ def lock_data(
     minutes: int | None,
     bank_dirs: Sequence[str],
     guides_warnings: Sequence[Sequence[str]],
+    root: str,
+    shown: Callable[[Path], str] = display_path,
 ) -> dict[str, Any]:
-    """The lock for ``sessions`` (one for ``generate``, N for ``plan``)."""
+    """The lock for ``sessions`` (one for ``generate``, N for ``plan``).
+    ``root`` is the folder the relative paths are relative to; ``shown``
+    spells the bank files' paths."""
     used: dict[str, Question] = {}
     for plan in sessions:
         for q in plan.questions:
@@ -95,8 +114,9 @@ def lock_data(
         "dreamq": __version__,
         "study": dict(study_record),
         "domain": dict(domain_record),
-        "banks": [file_record(banks[b].path, banks[b].origin, b) for b in bank_ids],
+        "banks": [file_record(banks[b].path, banks[b].origin, b, shown) for b in bank_ids],
         "bank_dirs": list(bank_dirs),
+        "root": root,
         "language": language,
         "date": date,
         "minutes": minutes,
@@ -113,6 +133,26 @@ def lock_data(
         ],
         "questions": {ref: question_hash(q) for ref, q in sorted(used.items())},
     }
+
+
+def current_root() -> str:
+    """The folder a new lock's relative paths are relative to: this one."""
+    return os.path.realpath(os.getcwd())
+
+
+def shown_from(path: str | os.PathLike[str], base: str) -> str:
+    """``path`` as :func:`~dreamq.errors.display_path` would show it if the
+    working folder were ``base`` (a real path): relative when it lies below
+    ``base``, else as it was given relative to ``base``, else absolute."""
+    given = os.fspath(path)
+    if not os.path.isabs(given):
+        given = os.path.join(os.getcwd(), given)
+    if given.startswith(base + os.sep):
+        given = given[len(base) + 1 :]  # the path as given from base
+    absolute = os.path.normpath(os.path.join(base, given))
+    if absolute.startswith(base + os.sep):
+        return os.path.relpath(absolute, base)
+    return given if not os.path.isabs(given) else os.path.normpath(given)
 
 
 def lock_text(data: Mapping[str, Any]) -> str:
@@ -140,6 +180,133 @@ class Lock:
             include=tuple(f["include"]),
             exclude=tuple(f["exclude"]),
         )
+
+    @property
+    def root(self) -> str | None:
+        """The folder the plan was made in (None in older locks, which lack it)."""
+        return self.data.get("root")
+
+    def records(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """(kind, record) for the study, the domain and each bank."""
+        yield "study", self.data["study"]
+        yield "domain", self.data["domain"]
+        for record in self.data["banks"]:
+            yield "bank", record
+
+    def _local(self) -> list[tuple[str, Mapping[str, Any]]]:
+        """The records of team and file-path files recorded by relative path."""
+        return [
+            (kind, r)
+            for kind, r in self.records()
+            if r["origin"] != "bundled" and not os.path.isabs(r["path"])
+        ]
+
+    def candidates(self) -> list[str]:
+        """Where relative paths may be relative to, in the order tried: the
+        current folder, the lock's folder and each folder above it, then the
+        recorded root (the folder the plan was made in)."""
+        here = os.path.realpath(self.path.parent)
+        found = [current_root(), here]
+        while os.path.dirname(here) != here:
+            here = os.path.dirname(here)
+            found.append(here)
+        if self.root and os.path.isabs(self.root):
+            found.append(os.path.realpath(self.root))
+        return list(dict.fromkeys(found))
+
+    def base(self, *, with_bank_dirs: bool) -> str | None:
+        """The first candidate folder holding every recorded team or file-path
+        file (and, ``with_bank_dirs``, every recorded bank directory); None
+        when no folder does.  A lock with no such file or directory keeps its
+        recorded root (or takes the current folder, when it is gone)."""
+        files = [str(r["path"]) for _, r in self._local()]
+        dirs = [str(d) for d in self.data["bank_dirs"] if not os.path.isabs(str(d))]
+        if not files and not (with_bank_dirs and dirs):
+            # nothing to find: keep the recorded root, so the new lock is the same
+            if self.root and os.path.isabs(self.root) and os.path.isdir(self.root):
+                return os.path.realpath(self.root)
+            return current_root()
+        for folder in self.candidates():
+            if all(os.path.isfile(os.path.join(folder, f)) for f in files) and (
+                not with_bank_dirs or all(os.path.isdir(os.path.join(folder, d)) for d in dirs)
+            ):
+                return folder
+        return None
+
+    def not_found(self, *, with_bank_dirs: bool, base: str | None) -> DreamqError:
+        """The error for recorded files (or bank directories) that cannot be
+        found: names the lock file, the line and the recorded path, and says
+        what to do."""
+        if base is not None:
+            looked = [base]
+            where = f"in {base}"
+        else:
+            looked = self.candidates()
+            where = "from here, from the lock's folder and the folders above it" + (
+                f", and from {self.root}, where the plan was made" if self.root else ""
+            )
+        hint = (
+            "run dreamq from the folder the plan was made in, restore the file, "
+            "or pass -b DIR with the folder that holds the team's files now"
+        )
+        shown = display_path(self.path)
+        problems = []
+        for kind, r in self.records():
+            path = str(r["path"])
+            if r["origin"] == "bundled":
+                continue
+            if os.path.isabs(path):
+                missing = not os.path.isfile(path)
+            else:
+                missing = not any(os.path.isfile(os.path.join(f, path)) for f in looked)
+            if missing:
+                problems.append(
+                    Problem(
+                        f'cannot find {path}, the file of {kind} "{r["id"]}" this lock records'
+                        + ("" if os.path.isabs(path) else f" (looked {where})"),
+                        shown,
+                        self.line_of(path),
+                        hint=hint,
+                    )
+                )
+        if with_bank_dirs and not problems:
+            for d in self.data["bank_dirs"]:
+                d = str(d)
+                folders = [""] if os.path.isabs(d) else looked
+                if not any(os.path.isdir(os.path.join(f, d)) for f in folders):
+                    problems.append(
+                        Problem(
+                            f'cannot find the bank directory "{d}" this lock records'
+                            + ("" if os.path.isabs(d) else f" (looked {where})"),
+                            shown,
+                            self.line_of(d),
+                            hint=hint,
+                        )
+                    )
+        if not problems:
+            problems.append(
+                Problem(
+                    "the files this lock records are not all in one folder "
+                    f"(looked {where}); its paths are relative to the folder the plan "
+                    "was made in",
+                    shown,
+                    hint=hint,
+                )
+            )
+        return DreamqError(problems)
+
+    def line_of(self, text: str) -> int | None:
+        """The line of the lock file where the string ``text`` first appears
+        as a value, when it does."""
+        needle = json.dumps(text, ensure_ascii=False)
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        for number, line in enumerate(lines, 1):
+            if line.rstrip(",").rstrip().endswith(needle):
+                return number
+        return None
 
     def chosen(self) -> list[dict[str, list[str]]]:
         return [dict(s["sections"]) for s in self.sessions]
@@ -229,6 +396,7 @@ def _lock_spec() -> Any:
             "domain": Field(source, True),
             "banks": Field(ListOf(source), True),
             "bank_dirs": Field(ListOf(Text(max_length=4096)), True),
+            "root": Field(Text(max_length=4096)),
             "language": Field(Text(max_length=35), True),
             "date": Field(Text(pattern=r"\d{4}-\d{2}-\d{2}", pattern_hint="YYYY-MM-DD"), True),
             "minutes": Field(Int(minimum=1, maximum=1440)),

@@ -145,5 +145,10 @@ def plan_markdown(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> st
     ]
     if warnings:
         lines += ["", "## Planning notes", "", *warnings]
-    lines += ["", "Regenerate these guides exactly: `dreamq plan --lock dreamq.lock -o DIR`.", ""]
+    lines += [
+        "",
+        "Regenerate these guides exactly: run `dreamq plan --lock dreamq.lock -o DIR` in "
+        "this folder, or give the lock's path from the folder the plan was made in.",
+        "",
+    ]
     return "\n".join(lines)
