@@ -305,5 +305,8 @@ def test_not_a_git_repository(tmp_path):
     with pytest.raises(DreamqError, match="not a git repository") as caught:
         diff_revisions("HEAD", repo=plain)
     assert caught.value.problems[0].file == str(plain)
+    assert caught.value.problems[0].hint == (
+        "run dreamq diff inside a git repository, or name one with -C DIR"
+    )
     with pytest.raises(DreamqError, match="not a git repository"):
         diff_revisions("HEAD", repo=tmp_path / "missing")

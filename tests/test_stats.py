@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from dreamq.catalog import load_catalog
-from dreamq.stats import CATEGORY_HEADER, TABLE_HEADER, bank_stats, category_table, stats_table
+from dreamq.errors import DreamqError
+from dreamq.stats import (
+    CATEGORY_HEADER,
+    TABLE_HEADER,
+    bank_stats,
+    category_table,
+    load_banks,
+    stats_table,
+)
 
 from .helpers import write
 
@@ -181,3 +191,19 @@ def test_bundled_catalog():
     assert sum(c["questions"] for c in stats["categories"]) == 105
     assert sum(b["minutes"] for b in stats["banks"]) == totals["minutes"] > 0
     assert len(stats_table(stats)) == 32  # header, 30 banks, total
+
+
+def test_load_banks_from_paths(tmp_path):
+    directory = tmp_path / "banks"
+    write(directory, "alpha.yaml", ALPHA)
+    write(directory, "sub/gamma.yml", GAMMA)
+    write(tmp_path / "studies", "s.yaml", "kind: study\nformat: 1\nid: s\ntitle: S\nsections: []\n")
+    assert sorted(load_banks([directory])) == ["alpha", "gamma"]
+    assert sorted(load_banks([directory / "alpha.yaml"])) == ["alpha"]
+    assert len(load_banks()) == 30  # no paths: the search path (here only the bundled banks)
+    with pytest.raises(DreamqError, match="no such file or directory"):
+        load_banks([tmp_path / "nowhere"])
+    write(directory, "broken.yaml", "kind: bank\nformat: 1\nid: broken\n")
+    with pytest.raises(DreamqError) as caught:
+        load_banks([directory])
+    assert any("broken.yaml" in str(p) for p in caught.value.problems)

@@ -139,3 +139,118 @@ def test_fmt_leaves_other_yaml_alone_and_says_so(tmp_path):
     assert result.exit_code == 1
     assert "compose.yaml:1: not a dreamq file" in result.stderr
     assert Path("compose.yaml").read_text(encoding="utf-8") == "name: x\nservices: {}\n"
+
+
+def _init(directory: str = ".") -> None:
+    made = runner.invoke(app, ["init", directory])
+    assert made.exit_code == 0, made.stderr
+
+
+def test_a_file_checked_on_its_own_sees_its_repositorys_banks(tmp_path, monkeypatch):
+    _init("team")
+    for command in ("validate", "lint"):
+        alone = runner.invoke(app, [command, "team/studies/pilot.yaml"])
+        assert alone.exit_code == 0, alone.stdout + alone.stderr
+        assert "unknown bank" not in alone.stdout + alone.stderr
+    monkeypatch.chdir(tmp_path / "team" / "studies")
+    here = runner.invoke(app, ["validate", "pilot.yaml"])
+    assert here.exit_code == 0, here.stderr
+    Path("typo.yaml").write_text(
+        Path("pilot.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: pilot", "id: typo", 1)
+        .replace("banks: [onboarding, curiosity]", "banks: [onbaording, curiosity]"),
+        encoding="utf-8",
+    )
+    typo = runner.invoke(app, ["validate", "typo.yaml"])  # a real mistake is still one
+    assert typo.exit_code == 1 and 'unknown bank "onbaording"' in typo.stderr
+    assert 'Did you mean "onboarding"' in typo.stderr
+
+
+def test_the_repository_search_stops_at_the_top_of_a_git_work_tree(tmp_path):
+    from .helpers import BANK, STUDY, write
+
+    write(tmp_path / "outer" / "banks", "far.yaml", BANK.format(id="far", minutes=5))
+    inner = tmp_path / "outer" / "inner"
+    (inner / ".git").mkdir(parents=True)  # the top of a work tree
+    write(inner, "study.yaml", STUDY.format(id="s", domain="pizza-delivery", bank="far"))
+    result = runner.invoke(app, ["validate", "outer/inner/study.yaml"])
+    assert result.exit_code == 1 and 'unknown bank "far"' in result.stderr
+
+
+def test_validate_lint_stats_and_fmt_default_to_the_repository_you_are_in(tmp_path, monkeypatch):
+    _init("team")
+    outside = runner.invoke(app, ["validate"])  # not in a repository: the search path
+    assert outside.exit_code == 0 and "ok: 35 file(s)" in outside.stderr
+    for folder in ("team", "team/banks"):
+        monkeypatch.chdir(tmp_path / folder)
+        checked = runner.invoke(app, ["validate"])
+        assert checked.exit_code == 0, checked.stderr
+        assert "ok: 3 file(s): 1 bank(s)" in checked.stderr, folder
+        linted = runner.invoke(app, ["lint"])
+        assert linted.stdout.strip().endswith("in 3 file(s)"), linted.stdout
+        figures = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+        assert [b["id"] for b in figures["banks"]] == ["onboarding"], folder
+        formatted = runner.invoke(app, ["fmt", "--check"])
+        assert formatted.exit_code == 0 and "3 unchanged" in formatted.stderr, folder
+    monkeypatch.chdir(tmp_path / "team")
+    table = runner.invoke(app, ["stats", "."])
+    assert table.exit_code == 0, table.stderr
+    assert [line.split("\t")[0] for line in table.stdout.splitlines()[1:3]] == [
+        "onboarding",
+        "total (1 banks)",
+    ]
+    one = json.loads(runner.invoke(app, ["stats", "--json", "banks/onboarding.yaml"]).stdout)
+    assert one["totals"]["questions"] == 2
+    missing = runner.invoke(app, ["stats", "nowhere"])
+    assert missing.exit_code == 1 and "nowhere: no such file or directory" in missing.stderr
+    for command in ("validate", "lint", "stats", "fmt"):
+        shown = runner.invoke(app, [command, "--help"]).stdout
+        assert "bank repository" in " ".join(shown.split()), command
+
+
+def test_plan_output_is_a_directory_not_a_file(tmp_path):
+    for name, fmt in (("out/planx.pdf", "pdf"), ("plan.md", "md"), ("x.JSON", "json")):
+        result = runner.invoke(app, ["plan", "-o", name, "-n", "2"])
+        assert result.exit_code == 2, (name, result.stderr)
+        assert "-o names the directory" in result.stderr
+        assert f"-F {fmt} -o DIR" in result.stderr
+        assert not Path(name).exists() and not Path("out").exists()
+    made = runner.invoke(app, ["plan", "-o", "plan.d", "-n", "2"])  # not a file suffix
+    assert made.exit_code == 0, made.stderr
+    shown = " ".join(runner.invoke(app, ["plan", "--help"]).stdout.split())
+    assert "from the -o suffix" not in shown and "(default md)" in shown
+    assert "session-01.md gets session-01.observer.md" in shown
+    assert "guide.md gets" not in shown
+    generate_help = " ".join(runner.invoke(app, ["generate", "--help"]).stdout.split())
+    assert (
+        "from the -o suffix" in generate_help and "guide.md gets guide.observer.md" in generate_help
+    )
+
+
+def test_diff_outside_a_repository_and_with_c(tmp_path):
+    outside = runner.invoke(app, ["diff", "HEAD"])
+    assert outside.exit_code == 1
+    assert "name one with -C DIR" in outside.stderr and "pass its folder" not in outside.stderr
+    _init("team")
+    repo = tmp_path / "team"
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "one")):
+        _git("-C", str(repo), *args)
+    bank = repo / "banks" / "onboarding.yaml"
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("minutes: 4", "minutes: 6"), encoding="utf-8"
+    )
+    for extra in ([], ["banks"]):
+        there = runner.invoke(app, ["diff", "-C", "team", "HEAD", *extra])
+        assert there.exit_code == 0, there.stderr
+        assert "~ onboarding/almost_gave_up: minutes 4 → 6" in there.stdout
+    assert "-C DIR" in runner.invoke(app, ["diff", "--help"]).stdout
+
+
+def test_a_bad_date_names_the_option_and_the_format():
+    for command in (["generate"], ["plan", "-n", "2"]):
+        result = runner.invoke(app, [*command, "--date", "2026-13-01"])
+        assert result.exit_code == 2
+        assert "--date" in result.stderr and "YYYY-MM-DD" in result.stderr
+        assert "'2026-13-01'" in result.stderr
+    assert not Path("plan").exists()

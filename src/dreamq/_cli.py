@@ -200,7 +200,10 @@ def _parse_date(value: str | None) -> Any:
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-23") from None
+        raise typer.BadParameter(
+            f"{value!r} is not a date in the form YYYY-MM-DD, like 2026-11-23",
+            param_hint="--date",
+        ) from None
 
 
 StudyArg = Annotated[
@@ -260,6 +263,16 @@ FormatOpt = Annotated[
         "pdf needs dreamq[pdf], docx needs dreamq[docx].",
     ),
 ]
+PlanFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-F",
+        metavar="FORMAT",
+        help="Format of the session guides: md, html, pdf, docx or json (default md). "
+        "pdf needs dreamq[pdf], docx needs dreamq[docx].",
+    ),
+]
 PaperOpt = Annotated[
     str,
     typer.Option(
@@ -273,6 +286,15 @@ SheetsOpt = Annotated[
         metavar="NAMES",
         help="Companion sheets to write beside each guide, comma-separated: observer, "
         "debrief (guide.md gets guide.observer.md ...).",
+    ),
+]
+PlanSheetsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheets",
+        metavar="NAMES",
+        help="Companion sheets to write beside each session guide, comma-separated: "
+        "observer, debrief (session-01.md gets session-01.observer.md ...).",
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", "-f", help="Overwrite existing output files.")]
@@ -517,9 +539,9 @@ def plan(
             help="Directory for the guides, plan.md, plan.json and dreamq.lock (made if missing).",
         ),
     ] = Path("plan"),
-    fmt: FormatOpt = None,
+    fmt: PlanFormatOpt = None,
     paper: PaperOpt = "a4",
-    sheets: SheetsOpt = None,
+    sheets: PlanSheetsOpt = None,
     force: ForceOpt = False,
     date: DateOpt = None,
     tag: TagOpt = None,
@@ -532,8 +554,18 @@ def plan(
     """Plan every session of a study: one guide per session, section order
     counterbalanced (Williams design), optional questions rotated, plus
     plan.md, plan.json and a dreamq.lock to print them all again."""
+    from .publishing import SUFFIXES
+
     session_date = _parse_date(date)
     fmt, paper, sheet_names = _output_options(fmt or "md", paper, sheets, None)
+    if output.suffix.lower() in SUFFIXES:
+        wanted = SUFFIXES[output.suffix.lower()]
+        raise typer.BadParameter(
+            f"-o names the directory plan writes its guides into, not a file; "
+            f"for {wanted} guides use -F {wanted} -o DIR (e.g. -F {wanted} -o "
+            f"{output.with_suffix('')})",
+            param_hint="--output",
+        )
     if lock is not None and sessions is not None:
         raise typer.BadParameter(
             "the lock file decides how many sessions there are", param_hint="--sessions"
@@ -691,17 +723,26 @@ def validate(
         list[Path] | None,
         typer.Argument(
             readable=False,
-            metavar="PATH...",
-            help="Files or directories to check (default: everything on the search path).",
+            metavar="[PATH]...",
+            help="Files or directories to check (default: the bank repository you are "
+            "in, else everything on the search path).",
         ),
     ] = None,
     bank_dir: BankDirs = None,
 ) -> None:
-    """Check banks, domains and studies; report every problem, not only the first."""
+    """Check banks, domains and studies; report every problem, not only the first.
+
+    PATH defaults to the bank repository you are in: the nearest folder, from
+    the current one up to the top of its git work tree, that holds .dreamq/ or
+    banks/ (as dreamq init makes). Outside one, it defaults to everything on
+    the search path. A file checked on its own sees the other banks and
+    domains of the repository it lies in, found the same way."""
     with _reporting():
+        from .scaffold import checking_scope
         from .validation import validate as run_validate
 
-        report = run_validate(paths or (), bank_dirs=bank_dir or ())
+        paths, bank_dirs = checking_scope(paths or (), bank_dir or ())
+        report = run_validate(paths, bank_dirs=bank_dirs)
         for problem in report.problems:
             _say("error", str(problem))
         _say("", report.summary())
@@ -733,17 +774,37 @@ def schema(
 
 @app.command()
 def stats(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Files or directories whose banks to count (default: the bank "
+            "repository you are in, else every bank on the search path).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     bank_dir: BankDirs = None,
 ) -> None:
-    """Questions, minutes, languages and tags per bank and per category."""
+    """Questions, minutes, languages and tags per bank and per category.
+
+    PATH defaults as for validate: in a bank repository (a folder holding
+    .dreamq/ or banks/) or below one, the repository's banks; elsewhere every
+    bank on the search path."""
     with _reporting():
         import json
 
-        from .catalog import load_catalog
-        from .stats import CATEGORY_HEADER, TABLE_HEADER, bank_stats, category_table, stats_table
+        from .scaffold import checking_scope
+        from .stats import (
+            CATEGORY_HEADER,
+            TABLE_HEADER,
+            bank_stats,
+            category_table,
+            load_banks,
+            stats_table,
+        )
 
-        figures = bank_stats(load_catalog(bank_dir or ()).banks)
+        paths, bank_dirs = checking_scope(paths or (), bank_dir or ())
+        figures = bank_stats(load_banks(paths, bank_dirs=bank_dirs))
         if as_json:
             _emit(json.dumps(figures, ensure_ascii=False, indent=2))
             return
@@ -765,6 +826,17 @@ def diff(
     fmt: Annotated[
         str, typer.Option("--format", "-F", metavar="FORMAT", help="text or json.")
     ] = "text",
+    directory: Annotated[
+        Path,
+        typer.Option(
+            "-C",
+            metavar="DIR",
+            file_okay=False,
+            readable=False,
+            help="Read the git repository in DIR instead of the current folder, as "
+            "git -C does; PATHs are then relative to DIR.",
+        ),
+    ] = Path("."),
 ) -> None:
     """What changed, question by question, between two git revisions: added,
     removed, reworded, moved and reordered questions, probes, minutes, tags."""
@@ -773,8 +845,8 @@ def diff(
     with _reporting():
         from .bank_diff import diff_revisions, split_arguments
 
-        rev1, rev2, paths = split_arguments(arguments)
-        changes = diff_revisions(rev1, rev2, paths)
+        rev1, rev2, paths = split_arguments(arguments, repo=directory)
+        changes = diff_revisions(rev1, rev2, paths, repo=directory)
         _emit(changes.to_json() if fmt.lower() == "json" else changes.to_text(), newline=False)
         if changes.problems:
             raise typer.Exit(EXIT_INPUT)
@@ -785,7 +857,9 @@ def lint(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATH]...", help="Files or directories (default: the search path)."
+            metavar="[PATH]...",
+            help="Files or directories (default: the bank repository you are in, "
+            "else the search path).",
         ),
     ] = None,
     bank_dir: BankDirs = None,
@@ -801,14 +875,21 @@ def lint(
 ) -> None:
     """Validate, then check question quality: leading, double-barrelled, closed and
     hypothetical questions, length, jargon, placeholders, near-duplicates,
-    translations. Configure in .dreamq-lint.yaml; exit 1 when errors are found."""
+    translations. Configure in .dreamq-lint.yaml; exit 1 when errors are found.
+
+    PATH defaults as for validate: in a bank repository (a folder holding
+    .dreamq/ or banks/) or below one, the whole repository; elsewhere the
+    search path. A file checked on its own sees the other banks and domains of
+    the repository it lies in."""
     if fmt.lower() not in ("text", "json", "github"):
         raise typer.BadParameter(f"{fmt!r} is not one of text, json, github", param_hint="--format")
     with _reporting():
         from .lint import format_findings
         from .lint import lint as run_lint
+        from .scaffold import checking_scope
 
-        report = run_lint(paths or (), bank_dirs=bank_dir or ())
+        paths, bank_dirs = checking_scope(paths or (), bank_dir or ())
+        report = run_lint(paths, bank_dirs=bank_dirs)
         _emit(format_findings(report, fmt.lower()))
         if report.errors:
             raise typer.Exit(EXIT_INPUT)
@@ -818,7 +899,10 @@ def lint(
 def fmt(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="[PATH]...", help="Files or directories (default: .)."),
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Files or directories (default: the bank repository you are in, else .).",
+        ),
     ] = None,
     check: Annotated[
         bool,
@@ -828,11 +912,16 @@ def fmt(
     ] = False,
 ) -> None:
     """Format bank, domain and study files canonically, keeping comments: key
-    order, indentation, line width. Idempotent, so --check can gate CI."""
+    order, indentation, line width. Idempotent, so --check can gate CI.
+
+    In a bank repository (a folder holding .dreamq/ or banks/) or below one,
+    PATH defaults to the whole repository; elsewhere to the current folder."""
     with _reporting():
         from .formatting import format_paths
+        from .scaffold import checking_scope
 
-        result = format_paths(paths or [Path(".")], check=check)
+        paths = checking_scope(paths or ())[0] or [Path(".")]
+        result = format_paths(paths, check=check)
         for path in result.changed:
             _say("", f"{'would reformat' if check else 'reformatted'} {path}")
         _say(
@@ -959,12 +1048,23 @@ def init(
     ] = False,
 ) -> None:
     """Start a bank repository: a bank, a domain and a study that work together,
-    a README, pre-commit and CI configuration, and editor schemas."""
+    a README, pre-commit and CI configuration, and editor schemas.
+
+    DIR may be an existing folder, such as a git repository: files that exist
+    there are left alone (and listed) unless --force."""
     with _reporting():
+        from .errors import display_path
         from .scaffold import init_repository
 
-        written = init_repository(directory, force=force)
-        _say("", f"wrote {len(written)} files to {directory}; try: dreamq validate {directory}")
+        done = init_repository(directory, force=force)
+        _say("", f"wrote {len(done.written)} file(s) to {directory}")
+        if done.kept:
+            _say(
+                "",
+                f"left {len(done.kept)} existing file(s) alone: "
+                f"{', '.join(display_path(p) for p in done.kept)} (--force overwrites them)",
+            )
+        _say("", f"try: dreamq validate {directory}")
 
 
 @templates_app.command("list")

@@ -240,7 +240,7 @@ def _git_environ() -> dict[str, str]:
 
 
 _REPO_VARIABLES = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX"}
-_REPO_HINT = "run dreamq diff inside a git repository, or pass its folder"
+_REPO_HINT = "run dreamq diff inside a git repository, or name one with -C DIR"
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Counts over a set of banks: questions, core and optional, minutes, languages, tags.
 
+:func:`load_banks` finds the banks to count (in PATHs, or on the search path);
 :func:`bank_stats` returns JSON-ready data (``dreamq stats --json``);
 :func:`stats_table` and :func:`category_table` turn it into rows for a table.
 """
@@ -7,7 +8,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .banks import Bank
@@ -24,6 +26,27 @@ TABLE_HEADER = [
     "tags",
 ]
 CATEGORY_HEADER = ["category", "banks", "questions", "core", "optional", "minutes"]
+
+
+def load_banks(
+    paths: Sequence[str | Path] = (), *, bank_dirs: Sequence[str | Path] = ()
+) -> Mapping[str, Bank]:
+    """The banks in ``paths`` (files or folders; domains and studies there are
+    read but not counted), or every bank on the search path when none are
+    given.  Raises :class:`~dreamq.errors.DreamqError` listing every file that
+    does not load, or every path that does not exist."""
+    from .catalog import load_catalog, load_layers
+    from .errors import DreamqError, Problem, display_path
+
+    if not paths:
+        return load_catalog(bank_dirs).banks
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise DreamqError([Problem("no such file or directory", display_path(p)) for p in missing])
+    catalog, problems = load_layers([([Path(p) for p in paths], "file")])
+    if problems:
+        raise DreamqError(problems)
+    return catalog.banks
 
 
 def bank_stats(banks: Mapping[str, Bank]) -> dict[str, Any]:
