@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from dreamq._cli import app
 from dreamq.banks import load_bank
 from dreamq.catalog import load_catalog
 from dreamq.errors import DreamqError
+from dreamq.formatting import format_text
 from dreamq.interchange import (
     export_csv,
     export_rows,
@@ -20,6 +24,9 @@ from dreamq.interchange import (
     import_table,
     yaml_string,
 )
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
 
 needs_openpyxl = pytest.mark.skipif(
     importlib.util.find_spec("openpyxl") is None, reason="openpyxl is not installed"
@@ -51,6 +58,15 @@ def _questions(bank) -> list[tuple]:
         )
         for q in bank.questions
     ]
+
+
+def _bank_fields(bank) -> dict:
+    """Everything a bank holds besides its questions."""
+    fields = (
+        "category", "language", "title", "description", "audience", "source",
+        "moderator_notes", "stance", "script", "script_minutes",
+    )  # fmt: skip
+    return {name: getattr(bank, name) for name in fields}
 
 
 def _write_csv(tmp_path: Path, text: str, name: str = "sheet.csv", bom: bool = False) -> Path:
@@ -104,9 +120,7 @@ def test_csv_round_trip_keeps_every_question_of_every_bundled_bank(tmp_path, bom
     loaded = _load_all(files, out)
     for bank in banks:
         again = loaded[bank.id]
-        assert again.language == bank.language
-        assert again.category == bank.category
-        assert again.title[bank.language] == bank.title[bank.language]
+        assert _bank_fields(again) == _bank_fields(bank), bank.id
         assert _questions(again) == _questions(bank), bank.id
 
 
@@ -117,6 +131,7 @@ def test_xlsx_round_trip_keeps_every_question_of_every_bundled_bank(tmp_path):
     path.write_bytes(export_xlsx(banks))
     loaded = _load_all(import_table(path), tmp_path)
     for bank in banks:
+        assert _bank_fields(loaded[bank.id]) == _bank_fields(bank), bank.id
         assert _questions(loaded[bank.id]) == _questions(bank), bank.id
 
 
@@ -388,10 +403,11 @@ def test_markdown_guide_becomes_banks_with_questions_and_probes(tmp_path):
     path = tmp_path / "guide.md"
     path.write_text(GUIDE, encoding="utf-8")
     files = import_markdown(path)
-    assert list(files) == ["introduction.yaml", "ordering_habits.yaml", "section_5.yaml"]
+    # "introduction" is a bundled bank's id: the bank is named after the guide too
+    assert list(files) == ["guide_introduction.yaml", "ordering_habits.yaml", "section_5.yaml"]
     banks = _load_all(files, tmp_path)
 
-    intro = banks["introduction"]
+    intro = banks["guide_introduction"]
     assert intro.title["en"] == "Introduction"
     assert intro.category == "imported"
     assert [(q.text["en"], q.probes.get("en", ()), q.minutes) for q in intro.questions] == [
@@ -463,3 +479,305 @@ def test_markdown_questions_before_any_heading_use_the_file_name(tmp_path):
     files = import_markdown(path)
     bank = _load_all(files, tmp_path)["quick_guide"]
     assert [q.text["en"] for q in bank.questions] == ["Why now? continued here?"]
+
+
+# ------------------------------------------------------------------ bundled ids
+
+WARM_GUIDE = """\
+# Pizza study
+
+## Warm-up
+
+- What did you eat yesterday?
+
+## Ordering
+
+- Why pizza?
+
+## Wrap-up
+
+- What else should we know?
+"""
+
+
+def test_markdown_headings_named_like_bundled_banks_do_not_replace_them(tmp_path):
+    (tmp_path / "guide.md").write_text(WARM_GUIDE, encoding="utf-8")
+    result = runner.invoke(app, ["import", "md", "guide.md", "-o", "banks"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "banks").iterdir()) == [
+        "guide_warm_up.yaml",
+        "guide_wrap_up.yaml",
+        "ordering.yaml",
+    ]
+    catalog = load_catalog(["banks"])
+    assert not catalog.overrides
+    assert catalog.banks["warm_up"].origin == "bundled"
+    assert catalog.banks["wrap_up"].script  # the bundled script is still there
+    assert catalog.banks["guide_warm_up"].title["en"] == "Warm-up"
+
+    warnings = import_markdown(tmp_path / "guide.md").warnings
+    assert len(warnings) == 2
+    assert warnings[0].startswith('guide.md:3: the heading "Warm-up" would make bank "warm_up"')
+    assert 'named it "guide_warm_up" instead' in warnings[0]
+    assert "end the heading with {#warm_up}" in warnings[0]
+
+
+def test_markdown_keeps_a_bundled_id_given_on_purpose_and_warns(tmp_path):
+    path = tmp_path / "warm_up.md"
+    path.write_text(
+        "- Why now?\n\n## Wrap-up {#wrap_up}\n\n- What else?\n\n## Close {#wrap_up}\n\n- Why?\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DreamqError, match=r'warm_up.md:7: bank id "wrap_up" is given twice'):
+        import_markdown(path)
+    path.write_text("- Why now?\n\n## Wrap-up {#wrap_up}\n\n- What else?\n", encoding="utf-8")
+    files = import_markdown(path)
+    # questions above the first heading go to a bank named after the file: warm_up
+    assert list(files) == ["imported_warm_up.yaml", "wrap_up.yaml"]
+    assert _load_all(files, tmp_path)["wrap_up"].title["en"] == "Wrap-up"
+    assert files["wrap_up.yaml"].startswith(
+        "# dreamq question bank, imported from warm_up.md\n"
+        '# replaces the bundled bank "wrap_up" wherever this folder is on the bank path\n'
+    )
+    first, second = files.warnings
+    assert "questions above the first heading would make bank" in first
+    assert "pass --bank-id warm_up" in first
+    assert second.startswith('warm_up.md:3: bank "wrap_up" has the id of a bundled bank')
+    one = import_markdown(path, bank_id="warm_up")
+    assert list(one) == ["warm_up.yaml"]
+    assert 'bank "warm_up" has the id of a bundled bank' in one.warnings[0]
+    path.write_text("## Intro {#Bad}\n\n- Why?\n", encoding="utf-8")
+    with pytest.raises(DreamqError, match=r'warm_up\.md:1: heading id "Bad" is not a valid id'):
+        import_markdown(path)
+
+
+def test_sheet_naming_a_bundled_bank_warns_that_it_replaces_it(tmp_path):
+    text = HEADER + "\nmine,c,T,q1,,5,,Hi?,,,\ncuriosity,c,T,q1,,5,,Hi?,,,\n"
+    files = import_table(_write_csv(tmp_path, text))
+    assert sorted(files) == ["curiosity.yaml", "mine.yaml"]  # the user typed the id: kept
+    assert files.warnings == [
+        'sheet.csv:3: bank "curiosity" has the id of a bundled bank: curiosity.yaml replaces '
+        'the bundled "curiosity" bank (its questions, notes and script) wherever it is on the '
+        "bank path (give the bank another id if you meant to add a bank, not replace one)"
+    ]
+    assert '# replaces the bundled bank "curiosity"' in files["curiosity.yaml"]
+    assert "bundled" not in files["mine.yaml"]
+
+
+# ------------------------------------------------------------------ bank fields, canonical files
+
+
+def test_export_then_import_keeps_bank_fields_and_writes_canonical_files(tmp_path):
+    export = runner.invoke(app, ["export", "csv", "--bank", "curiosity", "-o", "c.csv"])
+    assert export.exit_code == 0, export.output
+    header = (tmp_path / "c.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[13:] == [  # after the question columns; curiosity has no script
+        "bank_title:zh-Hant",
+        "bank_title:zh-Hans",
+        "bank_description:en",
+        "bank_description:zh-Hant",
+        "bank_description:zh-Hans",
+        "bank_audience",
+        "bank_source",
+        "bank_moderator_notes:en",
+        "bank_moderator_notes:zh-Hant",
+        "bank_moderator_notes:zh-Hans",
+        "bank_stance:en",
+        "bank_stance:zh-Hant",
+        "bank_stance:zh-Hans",
+    ]
+    imported = runner.invoke(app, ["import", "csv", "c.csv", "-o", "out"])
+    assert imported.exit_code == 0, imported.output
+    bundled = load_catalog().bank("curiosity")
+    again = load_bank(tmp_path / "out" / "curiosity.yaml")
+    assert _bank_fields(again) == _bank_fields(bundled)
+    assert again.stance["zh-Hant"] and again.moderator_notes["zh-Hans"]
+    assert _questions(again) == _questions(bundled)
+    check = runner.invoke(app, ["fmt", "--check", "out"])
+    assert check.exit_code == 0, check.output
+
+    (tmp_path / "guide.md").write_text(GUIDE, encoding="utf-8")
+    assert runner.invoke(app, ["import", "md", "guide.md", "-o", "md"]).exit_code == 0
+    check = runner.invoke(app, ["fmt", "--check", "md"])
+    assert check.exit_code == 0, check.output
+
+
+BANK_HEADER = (
+    "bank,category,bank_title,id,minutes,text:en,probes:en,text:zh-Hant,bank_title:zh-Hant,"
+    "bank_description:en,bank_audience,bank_source,bank_moderator_notes:en,"
+    "bank_moderator_notes:zh-Hant,bank_script_minutes"
+)
+
+
+def test_bank_fields_may_stand_on_any_row_of_the_bank(tmp_path):
+    text = (
+        BANK_HEADER
+        + "\nb,c,T,q1,5,Hi?,,你好？,,,,,,,"
+        + '\nb,c,,q2,5,Why?,,為什麼？,標題,"Line one\nline two","customers, frontline",'
+        + 'Workshop,"Note one\n\nNote two","筆記一\n筆記二",2'
+        + "\nb,,,q3,5,How?,,怎麼？,標題,,,,,,2\n"
+    )
+    bank = _load_all(import_table(_write_csv(tmp_path, text)), tmp_path)["b"]
+    assert bank.title == {"en": "T", "zh-Hant": "標題"}
+    assert bank.description == {"en": "Line one\nline two"}
+    assert bank.audience == ("customers", "frontline")
+    assert bank.source == "Workshop"
+    assert bank.moderator_notes == {"en": ("Note one", "Note two"), "zh-Hant": ("筆記一", "筆記二")}
+    assert bank.script_minutes == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (BANK_HEADER, "b,c,T,q1,5,Hi?,,,,,,,,,two", "row 2, column bank_script_minutes: 'two'"),
+        (
+            BANK_HEADER,
+            "b,c,T,q1,5,Hi?,,,,,,Book,,,\nb,c,T,q2,5,Ok?,,,,,,Film,,,",
+            'row 3, column bank_source: differs from the value on row 2 for bank "b"',
+        ),
+        (
+            BANK_HEADER,
+            "b,c,T,q1,5,Hi?,,你好？,標題,,,,One,,",
+            "row 2, column bank_title:zh-Hant: bank: translations.zh-Hant has no moderator_notes",
+        ),
+        (
+            BANK_HEADER,
+            "b,c,T,q1,5,Hi?,,,,,Some One,,,,",
+            "row 2, column bank_audience: audience[0]:",
+        ),
+        (
+            "bank,category,bank_title,id,minutes,text:en,bank_stance",
+            "b,c,T,q1,5,Hi?,x",
+            'column G: column "bank_stance" needs a language, as in bank_stance:en',
+        ),
+        (
+            "bank,category,bank_title,id,minutes,text:en,bank_title:en",
+            "b,c,T,q1,5,Hi?,x",
+            "column bank_title:en: en is the bank's own language, whose title goes in bank_title",
+        ),
+    ],
+)
+def test_bad_bank_field_names_row_and_column(tmp_path, header, row, expected):
+    assert expected in _import_error(_write_csv(tmp_path, header + "\n" + row + "\n"))
+
+
+def test_export_refuses_a_bank_note_with_a_line_break(tmp_path):
+    (tmp_path / "b.yaml").write_text(
+        "kind: bank\nformat: 1\nid: b\ncategory: c\ntitle: T\nstance: [ok, 'one\n\n  two']\n"
+        'questions:\n  - id: q\n    text: "Hi?"\n    minutes: 5\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DreamqError, match=r'bank "b": stance item 2 \(en\) has a line break'):
+        export_rows([load_bank(tmp_path / "b.yaml")])
+
+
+# ------------------------------------------------------------------ separators
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_semicolon_and_tab_separated_csv_is_read(tmp_path, separator):
+    sheet = (
+        HEADER
+        + '\nb,c,"T, too",q1,core,5,"use, trust","Hi; there, you?","p1\np2",你好？,"一\n二"\n'
+    )
+    expected = import_table(_write_csv(tmp_path, sheet))
+    rows = list(csv.reader(io.StringIO(sheet, newline="")))
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    other = import_table(_write_csv(tmp_path, out.getvalue(), name="semi.csv", bom=True))
+    assert set(other) == {"b.yaml"}
+    assert other["b.yaml"].replace("semi.csv", "sheet.csv") == expected["b.yaml"]
+
+
+def test_a_header_in_one_cell_is_one_error(tmp_path):
+    text = "bank|category|bank_title|id|minutes|text:en\nb|c|T|q|5|Hi?\n"
+    message = _import_error(_write_csv(tmp_path, text))
+    assert message == (
+        "sheet.csv:1: row 1: the header is one cell; its columns are not separated by commas "
+        "(save the sheet as CSV with commas, semicolons or tabs between the columns, or as .xlsx)"
+    )
+
+
+# ------------------------------------------------------------------ docs/bank-format.md
+
+
+def test_bank_format_examples_are_canonical_and_valid(tmp_path):
+    doc = (ROOT / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    examples = [
+        block
+        for block in re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
+        if block.startswith("# yaml-language-server:") and "\n...\n" not in block
+    ]
+    assert len(examples) == 4  # a bank, a domain and two studies
+    for number, text in enumerate(examples):
+        assert format_text(text) == text, text
+        (tmp_path / f"example{number}.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", *(f"example{n}.yaml" for n in range(4))])
+    assert result.exit_code == 0, result.output
+    for block in re.findall(r"```text\n(.*?)```", doc, flags=re.S):
+        assert not re.search(r"(?<![\w.~…])/[\w.-]+/\S*\.ya?ml", block), block
+
+
+def test_imported_files_are_laid_out_as_fmt_writes_them(tmp_path):
+    banks = [load_catalog().bank(b) for b in ("introduction", "curiosity", "warm_up", "wrap_up")]
+    files = import_table(_write_csv(tmp_path, export_csv(banks)))
+    for name, text in files.items():
+        assert format_text(text, path=name) == text, name
+
+
+def test_long_strings_are_folded_as_fmt_folds_them_and_read_back_unchanged(tmp_path):
+    import random
+
+    rng = random.Random(7)
+    words = ["ask", "them", "why", "x" * 30, "你好嗎", 'say "hi"', "it's", "a  b", "—", "#1", ":"]
+    header = "bank,category,bank_title,id,minutes,text:en,probes:en,text:zh-Hant,probes:zh-Hant"
+    header += ",bank_description:en"
+
+    for escapes in (False, True):
+        extra = ["\n", "\t", "\\", "\u2028", "\n  "] if escapes else []
+
+        def text(extra: list[str] = extra) -> str:
+            return " ".join(rng.choice(words + extra) for _ in range(rng.randint(20, 60))).strip()
+
+        rows = [
+            ["b", "c", "T", f"q{i}", "5", text(), f"{text()}\n{text()}", text()] for i in range(30)
+        ]
+        for row in rows:
+            row += [row[6], text() if row is rows[0] else ""]  # the same probes in zh-Hant
+        out = io.StringIO()
+        csv.writer(out).writerows([header.split(","), *rows])
+        files = import_table(_write_csv(tmp_path, out.getvalue()))
+        bank = _load_all(files, tmp_path)["b"]
+        assert [q.text["en"] for q in bank.questions] == [r[5] for r in rows]
+        assert [q.text["zh-Hant"] for q in bank.questions] == [r[7] for r in rows]
+        probes = [tuple(p.strip() for p in _LINES.split(r[6]) if p.strip()) for r in rows]
+        assert [q.probes["zh-Hant"] for q in bank.questions] == probes
+        assert bank.description["en"] == rows[0][9]
+        if escapes:
+            # Right after an escape (\n, \t, ...) ruamel.yaml, and so fmt, may fold
+            # a line in a way that adds a space; import folds so as to keep the text.
+            rows = [
+                ["b", "c", "T", f"q{n}", "5", "a" * n + "\u2028lorem ipsum"] for n in range(80, 100)
+            ]
+            out = io.StringIO()
+            csv.writer(out).writerows([header.split(",")[:6], *rows])
+            files = import_table(_write_csv(tmp_path, out.getvalue()))
+            bank = _load_all(files, tmp_path)["b"]
+            assert [q.text["en"] for q in bank.questions] == [r[5] for r in rows]
+        else:
+            assert format_text(files["b.yaml"]) == files["b.yaml"]
+
+
+_LINES = re.compile(r"\r\n|\r|\n")
+
+
+def test_import_prints_its_warnings_on_stderr(tmp_path):
+    from typer.testing import CliRunner
+
+    from dreamq._cli import app
+
+    (tmp_path / "g.md").write_text("# Guide\n\n## Warm-up\n\n1. How was your week?\n", "utf-8")
+    result = CliRunner().invoke(app, ["import", "md", "g.md", "-o", "banks"])
+    assert result.exit_code == 0, result.stderr
+    assert 'warning: g.md:3: the heading "Warm-up" would make bank "warm_up"' in result.stderr
+    assert (tmp_path / "banks" / "g_warm_up.yaml").exists()

@@ -976,6 +976,8 @@ def import_(
             else import_table(source)
         )
         written = write_tree(output, sorted(banks.items()), force=force)
+        for warning in banks.warnings:
+            _say("warning", warning)
         _say(
             "",
             f"wrote {len(written)} bank file(s) to {output}; check them with: dreamq validate {output}",

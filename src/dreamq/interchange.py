@@ -16,16 +16,34 @@ Spreadsheet layout: one row per question, one header row naming the columns::
   which they first appear.  ``category`` and ``bank_title`` must agree across a
   bank's rows (an empty cell repeats the bank's earlier value).
 * Row numbers in messages are the spreadsheet's: the header is row 1.
+* A CSV file whose header row has no comma but a semicolon or a tab (Excel
+  saves ``;`` in many European locales) is read with that separator.
 
-Bank-level fields the sheet has no column for (description, audience, source,
-notes, stance, script, script_minutes, translated titles) are not exported and
-not imported.
+The rest of a bank travels in optional ``bank_*`` columns, filled on the
+bank's first row (export leaves them empty on its other rows; on import any
+of the bank's rows may hold them, and they must agree like ``category``):
 
-Import returns YAML *text* (``{"<bank_id>.yaml": text}``) that dreamq's own
-loader accepts: every string is written double-quoted and escaped, so words
-such as ``no`` or ``2024-05-01`` stay text.  Each generated bank is loaded
-back through :func:`dreamq.banks.load_bank` before it is returned; a problem
-found there is reported against the spreadsheet row it came from.
+    bank_title:<lang>   the title in another language (bank_title is the bank's own)
+    bank_description:<lang>
+    bank_audience       comma-separated, like tags
+    bank_source
+    bank_moderator_notes:<lang>, bank_stance:<lang>, bank_script:<lang>
+                        one item per line within the cell, like probes
+    bank_script_minutes
+
+Export writes only the ``bank_*`` columns some exported bank has a value for,
+so a plain bank still gives the plain layout above.
+
+Import returns an :class:`Imported` mapping of YAML *text*
+(``{"<bank_id>.yaml": text}``, plus ``warnings``) that dreamq's own loader
+accepts: every string is written double-quoted and escaped, so words such as
+``no`` or ``2024-05-01`` stay text, and the file is laid out as ``dreamq fmt``
+would lay it out.  Each generated bank is loaded back through
+:func:`dreamq.banks.load_bank` before it is returned; a problem found there is
+reported against the spreadsheet row it came from.  A bank whose id is a
+bundled bank's id replaces the bundled bank wherever it is on the bank path:
+import warns when the sheet names such an id, and a Markdown heading that
+would make one gets another id unless the guide asks for it (``{#warm_up}``).
 """
 
 from __future__ import annotations
@@ -37,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DreamqError, Problem, did_you_mean, display_path
+from .formatting import WIDTH as _WIDTH  # the line width of dreamq fmt
 
 if TYPE_CHECKING:
     from .banks import Bank
@@ -50,6 +69,25 @@ MAX_PROBLEMS = 50
 
 FIXED_COLUMNS = ("bank", "category", "bank_title", "id", "priority", "minutes", "tags")
 REQUIRED_COLUMNS = ("bank", "category", "bank_title", "id", "minutes")
+#: Bank fields with a ``bank_<field>:<lang>`` column per language (the title in
+#: the bank's own language is the ``bank_title`` column).
+BANK_LOCALIZED_FIELDS = ("title", "description", "moderator_notes", "stance", "script")
+#: Those of them that are lists: one item per line within the cell.
+BANK_LIST_FIELDS = ("moderator_notes", "stance", "script")
+#: Bank fields with one column for every language.
+BANK_PLAIN_COLUMNS = ("bank_audience", "bank_source", "bank_script_minutes")
+#: Every bank field in the order of the bank format (and of exported columns).
+_BANK_FIELD_ORDER = (
+    "title",
+    "description",
+    "audience",
+    "source",
+    "moderator_notes",
+    "stance",
+    "script",
+    "script_minutes",
+)
+_BANK_LOCALIZED_COLUMNS = tuple(f"bank_{f}" for f in BANK_LOCALIZED_FIELDS)
 XLSX_HINT = "pip install 'dreamq[xlsx]'"
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -65,13 +103,16 @@ _PRIORITIES = ("core", "optional")
 def export_rows(banks: Iterable[Bank]) -> list[dict[str, str]]:
     """One row per question, every value a string.  All rows share the same keys:
     the fixed columns, then ``text:<lang>`` and ``probes:<lang>`` for every
-    language any bank uses, the banks' own languages first."""
+    language any bank uses, the banks' own languages first, then the ``bank_*``
+    columns some bank has a value for (filled on each bank's first row only)."""
     banks = list(banks)
     languages = _export_languages(banks)
+    bank_cells = [_bank_cells(bank) for bank in banks]
+    bank_columns = _bank_columns(bank_cells, languages)
     rows: list[dict[str, str]] = []
-    for bank in banks:
+    for bank, cells in zip(banks, bank_cells, strict=True):
         title = bank.title.get(bank.language) or next(iter(bank.title.values()), "")
-        for q in bank.questions:
+        for position, q in enumerate(bank.questions):
             row = {
                 "bank": bank.id,
                 "category": bank.category,
@@ -96,8 +137,60 @@ def export_rows(banks: Iterable[Bank]) -> list[dict[str, str]]:
                             )
                         )
                 row[f"probes:{lang}"] = "\n".join(probes)
+            for column in bank_columns:
+                row[column] = cells.get(column, "") if position == 0 else ""
             rows.append(row)
     return rows
+
+
+def _bank_cells(bank: Bank) -> dict[str, str]:
+    """The ``bank_*`` cells of ``bank`` that have a value."""
+    cells: dict[str, str] = {}
+    for lang, title in bank.title.items():
+        if lang != bank.language and title:
+            cells[f"bank_title:{lang}"] = title
+    for lang, description in bank.description.items():
+        if description:
+            cells[f"bank_description:{lang}"] = description
+    if bank.audience:
+        cells["bank_audience"] = ", ".join(bank.audience)
+    if bank.source:
+        cells["bank_source"] = bank.source
+    for name in BANK_LIST_FIELDS:
+        for lang, items in getattr(bank, name).items():
+            for number, item in enumerate(items, 1):
+                if _LINE_BREAK.search(item):
+                    raise DreamqError(
+                        Problem(
+                            f'bank "{bank.id}": {name} item {number} ({lang}) has a line break; '
+                            "a spreadsheet cell holds one item per line",
+                            display_path(bank.path),
+                            hint="write the item on one line",
+                        )
+                    )
+            if items:
+                cells[f"bank_{name}:{lang}"] = "\n".join(items)
+    if bank.script_minutes:
+        cells["bank_script_minutes"] = str(bank.script_minutes)
+    return cells
+
+
+def _bank_columns(bank_cells: Sequence[dict[str, str]], languages: Sequence[str]) -> list[str]:
+    """The ``bank_*`` columns in use, in the order of the bank format, each
+    field's languages in the order of the ``text:`` columns."""
+    used = {column for cells in bank_cells for column in cells}
+    langs = list(languages)
+    for column in sorted(used):
+        lang = column.partition(":")[2]
+        if lang and lang not in langs:
+            langs.append(lang)
+    order: list[str] = []
+    for name in _BANK_FIELD_ORDER:
+        if name in BANK_LOCALIZED_FIELDS:
+            order.extend(f"bank_{name}:{lang}" for lang in langs)
+        else:
+            order.append(f"bank_{name}")
+    return [column for column in order if column in used]
 
 
 def _export_languages(banks: Sequence[Bank]) -> list[str]:
@@ -146,7 +239,7 @@ def export_xlsx(banks: Iterable[Bank]) -> bytes:
     for r, row in enumerate(rows, 2):
         for c, name in enumerate(columns, 1):
             value: str | int = row[name]
-            if name == "minutes":
+            if name in ("minutes", "bank_script_minutes") and value:
                 value = int(value)
             cell = sheet.cell(row=r, column=c, value=value)
             if isinstance(value, str) and value:
@@ -173,10 +266,23 @@ def _openpyxl():  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- import
 
 
-def import_table(path: Path) -> dict[str, str]:
+class Imported(dict[str, str]):
+    """What an import makes: ``{"<bank_id>.yaml": YAML text}``, in the canonical
+    layout of ``dreamq fmt``, and ``warnings``, one line each, for the user to
+    read (a bank that replaces a bundled bank, a bank id changed so that it
+    does not)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[str] = []
+
+
+def import_table(path: Path) -> Imported:
     """Bank files from a ``.csv`` or ``.xlsx`` sheet laid out as :func:`export_rows`
     writes it: ``{"<bank_id>.yaml": YAML text}``.  Raises :class:`DreamqError`
-    naming the row and column of every problem."""
+    naming the row and column of every problem.  A bank whose id is a bundled
+    bank's id is imported as it is, with a warning that it replaces the bundled
+    bank."""
     path = Path(path)
     shown = display_path(path)
     suffix = path.suffix.lower()
@@ -209,7 +315,7 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, list[str]]]:
 
     text = decode(_read_bytes(path), shown)  # utf-8-sig: Excel's byte-order mark is dropped
     # strict: a quote left open is an error, not the rest of the file swallowed into one cell
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
     records: list[tuple[int, list[str]]] = []
     try:
         for number, cells in enumerate(reader, 1):
@@ -222,6 +328,20 @@ def _read_csv(path: Path, shown: str) -> list[tuple[int, list[str]]]:
             Problem(f"row {row}: not valid CSV: {exc}", shown, row, hint="save it as CSV UTF-8")
         ) from None
     return records
+
+
+def _separator(text: str) -> str:
+    """``,``, or the ``;`` or tab that separates the header's cells when it holds
+    no comma: Excel writes ``;`` where the decimal mark is a comma (most of
+    Europe), and a sheet copied as text is tab-separated.  No column name holds
+    any of the three, so the header tells them apart."""
+    header = re.match(r"\s*([^\r\n]*)", text)
+    line = header.group(1) if header else ""
+    if "," not in line:
+        for separator in (";", "\t"):
+            if separator in line:
+                return separator
+    return ","
 
 
 def _read_xlsx(path: Path, shown: str) -> list[tuple[int, list[str]]]:
@@ -286,7 +406,13 @@ def _header(cells: list[str], out: _Collector) -> tuple[dict[str, int], list[str
     """Column name → index, and the languages in column order."""
     index: dict[str, int] = {}
     languages: list[str] = []
-    known = [*FIXED_COLUMNS, "text:<language>", "probes:<language>"]
+    known = [
+        *FIXED_COLUMNS,
+        "text:<language>",
+        "probes:<language>",
+        *(f"{c}:<language>" for c in _BANK_LOCALIZED_COLUMNS),
+        *BANK_PLAIN_COLUMNS,
+    ]
     for i, raw in enumerate(cells):
         name = raw.strip()
         if not name:
@@ -297,13 +423,21 @@ def _header(cells: list[str], out: _Collector) -> tuple[dict[str, int], list[str
             prefix, lang = prefix.strip().lower(), lang.strip()
         else:
             name = name.lower()
-        if colon and prefix in ("text", "probes"):
+        if colon and prefix in ("text", "probes", *_BANK_LOCALIZED_COLUMNS):
             if not _LANG.fullmatch(lang) or len(lang) > 35:
                 out.add(1, name, f'"{lang}" is not a language tag (for example en, zh-Hant)')
                 continue
             if prefix == "text" and lang not in languages:
                 languages.append(lang)
-        elif name not in FIXED_COLUMNS:
+        elif name in _BANK_LOCALIZED_COLUMNS and name != "bank_title":
+            out.add(
+                1,
+                _excel_column(i),
+                f'column "{raw.strip()}" needs a language, as in {name}:en',
+                hint="the bank's own language is the first text:<language> column's",
+            )
+            continue
+        elif name not in FIXED_COLUMNS and name not in BANK_PLAIN_COLUMNS:
             out.add(
                 1,
                 _excel_column(i),
@@ -320,10 +454,24 @@ def _header(cells: list[str], out: _Collector) -> tuple[dict[str, int], list[str
             out.add(1, None, f'missing required column "{name}"', hint=_columns_hint())
     if not languages:
         out.add(1, None, 'missing required column "text:<language>" (e.g. text:en)')
+    elif f"bank_title:{languages[0]}" in index:
+        out.add(
+            1,
+            f"bank_title:{languages[0]}",
+            f"{languages[0]} is the bank's own language, whose title goes in bank_title",
+            hint="keep bank_title:<language> for the title in other languages",
+        )
     for name in index:
         if name.startswith("probes:") and f"text:{name[7:]}" not in index:
             out.add(1, name, f'probes without a "text:{name[7:]}" column')
     return index, languages
+
+
+def _unseparated_header(cells: list[str]) -> bool:
+    """A header read as one cell that names several columns (a separator dreamq
+    did not recognise)."""
+    named = [c for c in cells if c.strip()]
+    return len(named) == 1 and bool(re.search(r"\bbank\b.*\bid\b", named[0], re.I | re.S))
 
 
 def _columns_hint() -> str:
@@ -349,17 +497,35 @@ class _BankDraft:
         self.title_row = row
         self.questions: list[dict] = []  # type: ignore[type-arg]
         self.ids: dict[str, int] = {}
+        #: ``bank_*`` column → (value, the row it was first given on).
+        self.fields: dict[str, tuple[str, int]] = {}
 
 
-def _banks_from_records(records: list[tuple[int, list[str]]], shown: str) -> dict[str, str]:
+def _banks_from_records(records: list[tuple[int, list[str]]], shown: str) -> Imported:
     out = _Collector(shown)
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise DreamqError(Problem("the sheet is empty", shown, hint=_columns_hint()))
     _, header_cells = records[0]
+    if _unseparated_header(header_cells):
+        raise DreamqError(
+            Problem(
+                "row 1: the header is one cell; its columns are not separated by commas",
+                shown,
+                1,
+                hint="save the sheet as CSV with commas, semicolons or tabs between the columns, "
+                "or as .xlsx",
+            )
+        )
     index, languages = _header(header_cells, out)
     out.raise_if_any()
     base = languages[0]
+    bank_columns = [c for c in index if c.startswith("bank_") and c != "bank_title"]
+    translated = list(languages[1:])  # the languages of bank translations
+    for column in bank_columns:
+        lang = column.partition(":")[2]
+        if lang and lang != base and lang not in translated:
+            translated.append(lang)
     banks: dict[str, _BankDraft] = {}
     width = len(header_cells)
     for row, cells in records[1:]:
@@ -384,6 +550,8 @@ def _banks_from_records(records: list[tuple[int, list[str]]], shown: str) -> dic
             draft = banks[bank_id] = _BankDraft(bank_id, row)
         _bank_field(draft, "category", cell("category"), row, out)
         _bank_field(draft, "title", cell("bank_title"), row, out)
+        for column in bank_columns:
+            _bank_extra(draft, column, cell(column), row, out)
         question = _question(row, cell, languages, base, draft, out)
         if question is not None:
             draft.questions.append(question)
@@ -396,13 +564,47 @@ def _banks_from_records(records: list[tuple[int, list[str]]], shown: str) -> dic
         if not draft.title:
             out.add(draft.row, "bank_title", f'bank "{draft.id}" has no title')
     out.raise_if_any()
-    result: dict[str, str] = {}
+    result = Imported()
+    bundled = _bundled_bank_ids()
     for draft in banks.values():
-        text, origins = _bank_yaml(draft, base, languages, source=shown)
-        _check_loads(text, origins, f"{draft.id}.yaml", out)
-        result[f"{draft.id}.yaml"] = text
+        comments = []
+        if draft.id in bundled:
+            comments.append(_REPLACES_COMMENT.format(draft.id))
+            result.warnings.append(_replaces_warning(draft.id, shown, draft.row))
+        name = f"{draft.id}.yaml"
+        text, origins = _bank_yaml(
+            draft, base, languages, source=shown, bank_languages=translated, comments=comments
+        )
+        _check_loads(text, origins, name, out)
+        result[name] = text
     out.raise_if_any()
     return result
+
+
+_REPLACES_COMMENT = 'replaces the bundled bank "{0}" wherever this folder is on the bank path'
+
+
+def _replaces_warning(bank_id: str, shown: str, line: int) -> str:
+    return str(
+        Problem(
+            f'bank "{bank_id}" has the id of a bundled bank: {bank_id}.yaml replaces the '
+            f'bundled "{bank_id}" bank (its questions, notes and script) wherever it is on '
+            "the bank path",
+            shown,
+            line,
+            hint="give the bank another id if you meant to add a bank, not replace one",
+        )
+    )
+
+
+def _bundled_bank_ids() -> frozenset[str]:
+    """The ids of the bundled banks (each bundled file is named after its id)."""
+    from .catalog import bundled_root, yaml_files
+
+    directory = bundled_root() / "question_banks"
+    if not directory.is_dir():
+        return frozenset()
+    return frozenset(path.stem for path in yaml_files(directory))
 
 
 _ID_HINT = "use lower-case letters, digits, - and _ (at most 64), starting with a letter or digit"
@@ -429,6 +631,26 @@ def _bank_field(draft: _BankDraft, name: str, value: str, row: int, out: _Collec
             column,
             f'"{value}" differs from "{current}" on row {first} for bank "{draft.id}"',
             hint="give every row of a bank the same value, or leave the cell empty",
+        )
+
+
+def _bank_extra(draft: _BankDraft, column: str, value: str, row: int, out: _Collector) -> None:
+    """A ``bank_*`` cell: the first value given for the bank, the same one on
+    any later row (or an empty cell)."""
+    if not value:
+        return
+    if column == "bank_script_minutes" and not re.fullmatch(r"[0-9]+", value):
+        out.add(row, column, f"'{value}' is not a whole number")
+        return
+    given = draft.fields.get(column)
+    if given is None:
+        draft.fields[column] = (value, row)
+    elif value != given[0]:
+        out.add(
+            row,
+            column,
+            f'differs from the value on row {given[1]} for bank "{draft.id}"',
+            hint="give the bank's fields once, on its first row; leave the cell empty on the others",
         )
 
 
@@ -530,48 +752,188 @@ def yaml_string(text: str) -> str:
     return _NOT_PRINTABLE.sub(escape, json.dumps(text, ensure_ascii=False))
 
 
+_ESCAPES = {
+    "\0": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f",
+    "\r": "r", "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N", "\u2028": "L", "\u2029": "P",
+}  # fmt: skip
+
+
+def _quoted(text: str, column: int, indent: int) -> str:
+    """``text`` as the double-quoted scalar ``dreamq fmt`` writes, folded at
+    :data:`_WIDTH` columns as ruamel.yaml's emitter folds it (its
+    ``write_double_quoted``, which fmt uses): the opening quote stands at
+    ``column``, continuation lines are indented by ``indent``.  Written here
+    rather than through fmt, which parses the file twice and would make an
+    import ten times slower; tests check that fmt leaves the result as it is."""
+    out = ['"']
+    column += 1
+    start = end = 0
+    length = len(text)
+    while end <= length:
+        ch = text[end] if end < length else None
+        if ch is None or ch in '"\\\x85\u2028\u2029\ufeff' or not _printable(ch):
+            if start < end:
+                out.append(text[start:end])
+                column += end - start
+                start = end
+            if ch is not None:
+                if ch in _ESCAPES:
+                    data = "\\" + _ESCAPES[ch]
+                elif ch <= "\xff":
+                    data = f"\\x{ord(ch):02X}"
+                elif ch <= "\uffff":
+                    data = f"\\u{ord(ch):04X}"
+                else:
+                    data = f"\\U{ord(ch):08X}"
+                out.append(data)
+                column += len(data)
+                start = end + 1
+        if 0 < end < length - 1 and (ch == " " or start >= end) and column + end - start > _WIDTH:
+            # Right after an escape (start > end) ruamel.yaml may break the line
+            # without a backslash, and the break then reads back as a space that
+            # was not there (fmt then refuses the file): here such a fold always
+            # gets its backslash, so that the text reads back unchanged.
+            after_escape = start > end and text[start] != " "
+            backslash = after_escape or _fold_needs_backslash(text, start, end)
+            data = text[start:end] + ("\\" if backslash else "")
+            start = max(start, end)
+            out.append(data + "\n" + " " * indent)
+            column = indent
+            if text[start] == " ":
+                if backslash:
+                    out.append("\\")
+                    column += 1
+                else:
+                    start += 1  # the line break reads back as this space
+        end += 1
+    out.append('"')
+    return "".join(out)
+
+
+def _fold_needs_backslash(text: str, start: int, end: int) -> bool:
+    """Whether the line break of a fold at ``end`` needs a ``\\`` (as ruamel.yaml
+    decides): a break reads back as a space, so a fold at a space needs none,
+    unless what follows up to the next space or line break could change that."""
+    space = text.find(" ", end)
+    if space < 0:
+        return True
+    newline = text.find("\n", end, space)
+    if newline >= 0:
+        space = newline
+    if space + 1 >= len(text) or (text[space] == "\n" and text[space + 1] != " "):
+        return True
+    return not (
+        '"' not in text[end:space]
+        and "'" not in text[end:space]
+        and text[space + 1] not in " \n"
+        and text[end - 1 : end + 1] != "  "
+        and start != end
+    )
+
+
+def _printable(ch: str) -> bool:
+    return (
+        "\x20" <= ch <= "\x7e"
+        or "\xa0" <= ch <= "\ud7ff"
+        or "\ue000" <= ch <= "\ufffd"
+        or "\U00010000" <= ch <= "\U0010ffff"
+    )
+
+
 def _bank_yaml(
-    draft: _BankDraft, base: str, languages: list[str], source: str
+    draft: _BankDraft,
+    base: str,
+    languages: list[str],
+    source: str,
+    *,
+    bank_languages: Sequence[str] = (),
+    comments: Sequence[str] = (),
+    with_language: bool = True,
 ) -> tuple[str, list[tuple[int, str] | None]]:
-    """The bank file's text, and for each of its lines the (row, column) it came from."""
+    """The bank file's text, laid out as ``dreamq fmt`` lays it out, and for
+    each of its lines the (row, column) it came from.  ``languages`` are the
+    questions' (the first is ``base``), ``bank_languages`` those of the bank's
+    own translations.  Every string is double-quoted, so that no text is read
+    as something else; keys are in the order of the bank format."""
     lines: list[str] = []
     origins: list[tuple[int, str] | None] = []
 
     def emit(line: str, origin: tuple[int, str] | None = None) -> None:
-        lines.append(line)
-        origins.append(origin)
+        for part in line.split("\n"):  # a folded string spans several lines
+            lines.append(part)
+            origins.append(origin)
 
-    q = yaml_string
+    def scalar(prefix: str, value: str, origin: tuple[int, str] | None) -> None:
+        """``prefix`` is the indentation and ``key: `` or ``- ``."""
+        indent = len(prefix) - len(prefix.lstrip(" ")) + 2
+        emit(prefix + _quoted(value, len(prefix), indent), origin)
+
+    def items(key: str, values: Sequence[str], indent: str, origin: tuple[int, str]) -> None:
+        emit(f"{indent}{key}:", origin)
+        for value in values:
+            scalar(f"{indent}- ", value, origin)
+
+    def field(key: str, column: str, indent: str = "") -> None:
+        given = draft.fields.get(column)
+        if given is None:
+            return
+        value, row = given
+        origin = (row, column)
+        if key == "audience":
+            items(key, [a.strip() for a in value.split(",") if a.strip()], indent, origin)
+        elif key in BANK_LIST_FIELDS:
+            lines_ = [p.strip() for p in _LINE_BREAK.split(value) if p.strip()]
+            items(key, lines_, indent, origin)
+        elif key == "script_minutes":
+            emit(f"{indent}{key}: {int(value)}", origin)
+        else:
+            scalar(f"{indent}{key}: ", value, origin)
+
     emit(f"# dreamq question bank, imported from {_comment(source)}")
+    for comment in comments:
+        emit(f"# {_comment(comment)}")
     emit("kind: bank")
     emit("format: 1")
-    emit(f"id: {q(draft.id)}", (draft.row, "bank"))
-    emit(f"category: {q(draft.category)}", (draft.category_row, "category"))
-    emit(f"title: {q(draft.title)}", (draft.title_row, "bank_title"))
-    emit(f"language: {q(base)}", (1, f"text:{base}"))
+    scalar("id: ", draft.id, (draft.row, "bank"))
+    scalar("category: ", draft.category, (draft.category_row, "category"))
+    scalar("title: ", draft.title, (draft.title_row, "bank_title"))
+    field("description", f"bank_description:{base}")
+    if with_language:
+        scalar("language: ", base, (1, f"text:{base}"))
+    for key in _BANK_FIELD_ORDER[2:]:
+        field(key, f"bank_{key}:{base}" if key in BANK_LOCALIZED_FIELDS else f"bank_{key}")
+    translated = {
+        lang: [
+            f"bank_{k}:{lang}" for k in BANK_LOCALIZED_FIELDS if f"bank_{k}:{lang}" in draft.fields
+        ]
+        for lang in bank_languages
+    }
+    translated = {lang: columns for lang, columns in translated.items() if columns}
+    if translated:
+        emit("translations:")
+    for lang, columns in translated.items():
+        emit(f"  {yaml_string(lang)}:", (draft.fields[columns[0]][1], columns[0]))
+        for key in BANK_LOCALIZED_FIELDS:
+            field(key, f"bank_{key}:{lang}", indent="    ")
     emit("questions:")
     for item in draft.questions:
         row = item["row"]
-        emit(f"  - id: {q(item['id'])}", (row, "id"))
-        emit(f"    text: {q(item['text'][base])}", (row, f"text:{base}"))
+        scalar("- id: ", item["id"], (row, "id"))
+        scalar("  text: ", item["text"][base], (row, f"text:{base}"))
         if item["probes"][base]:
-            emit("    probes:", (row, f"probes:{base}"))
-            for probe in item["probes"][base]:
-                emit(f"      - {q(probe)}", (row, f"probes:{base}"))
-        emit(f"    minutes: {item['minutes']}", (row, "minutes"))
-        emit(f"    priority: {q(item['priority'])}", (row, "priority"))
+            items("probes", item["probes"][base], "  ", (row, f"probes:{base}"))
+        emit(f"  minutes: {item['minutes']}", (row, "minutes"))
+        scalar("  priority: ", item["priority"], (row, "priority"))
         if item["tags"]:
-            emit(f"    tags: [{', '.join(q(t) for t in item['tags'])}]", (row, "tags"))
+            items("tags", item["tags"], "  ", (row, "tags"))
         others = [lang for lang in languages[1:] if lang in item["text"]]
         if others:
-            emit("    translations:", (row, f"text:{others[0]}"))
+            emit("  translations:", (row, f"text:{others[0]}"))
         for lang in others:
-            emit(f"      {q(lang)}:", (row, f"text:{lang}"))
-            emit(f"        text: {q(item['text'][lang])}", (row, f"text:{lang}"))
+            emit(f"    {yaml_string(lang)}:", (row, f"text:{lang}"))
+            scalar("      text: ", item["text"][lang], (row, f"text:{lang}"))
             if item["probes"][lang]:
-                emit("        probes:", (row, f"probes:{lang}"))
-                for probe in item["probes"][lang]:
-                    emit(f"          - {q(probe)}", (row, f"probes:{lang}"))
+                items("probes", item["probes"][lang], "      ", (row, f"probes:{lang}"))
     return "\n".join(lines) + "\n", origins
 
 
@@ -609,6 +971,8 @@ def _check_loads(
 # --------------------------------------------------------------------------- Markdown
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+#: ``{#id}`` at the end of a heading (as Pandoc and kramdown write heading ids).
+_HEADING_ID = re.compile(r"\s*\{#([^{}\s]+)\}\s*$")
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(.*)$")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -629,7 +993,7 @@ _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _DEFAULT_MINUTES = 5
 
 
-def import_markdown(path: Path, *, bank_id: str | None = None) -> dict[str, str]:
+def import_markdown(path: Path, *, bank_id: str | None = None) -> Imported:
     """Banks from an existing Markdown discussion guide: ``{"<bank_id>.yaml": text}``.
 
     * Each heading (``#`` to ``######``) with questions directly under it
@@ -637,6 +1001,12 @@ def import_markdown(path: Path, *, bank_id: str | None = None) -> dict[str, str]
       (timings removed), category ``imported``.  Questions above the first
       heading go to a bank named after the file.  With ``bank_id``, every
       question goes into that one bank instead.
+    * A heading that would give a bundled bank's id (``## Warm-up`` →
+      ``warm_up``) would replace the bundled bank, so the bank is named after
+      the file as well (``guide_warm_up`` for ``guide.md``) and a warning says
+      so.  To replace the bundled bank on purpose, give the id at the end of
+      the heading, ``## Warm-up {#warm_up}`` (or pass ``bank_id``): an id given
+      is kept as it is, with a warning that it replaces the bundled bank.
     * A list item (``-``, ``*``, ``+``, ``1.``, ``1)``) is a question when it
       ends with ``?`` or ``？``, or starts with what/why/how/when/where/who/
       which or "tell me/us", "walk me/us through".  Items nested under a
@@ -657,12 +1027,13 @@ def import_markdown(path: Path, *, bank_id: str | None = None) -> dict[str, str]
     if bank_id is not None and not _ID.fullmatch(bank_id):
         raise DreamqError(Problem(f'bank id "{bank_id}" is not a valid id', hint=_ID_HINT))
     text = decode(_read_bytes(path), shown)
-    sections = _markdown_sections(text, shown, _slug(path.stem, 64) or "imported")
+    stem = _slug(path.stem, 64)
+    sections = _markdown_sections(text, shown, stem or "imported")
     problems: list[Problem] = []
     if bank_id is not None:
-        merged = [q for _, _, _, questions in sections for q in questions]
-        title = next((t for t, _, _, _ in sections if t), bank_id)
-        sections = [(title, bank_id, 1, merged)] if merged else []
+        merged = [q for section in sections for q in section[3]]
+        title = next((s[0] for s in sections if s[0]), bank_id)
+        sections = [(title, bank_id, 1, merged, True)] if merged else []
     sections = [s for s in sections if s[3]]
     if not sections:
         raise DreamqError(
@@ -672,10 +1043,54 @@ def import_markdown(path: Path, *, bank_id: str | None = None) -> dict[str, str]
                 hint="questions are list items that end with ? or start with what, why, how, ...",
             )
         )
-    used: set[str] = set()
-    result: dict[str, str] = {}
-    for title, base_id, line, questions in sections:
-        bid = _unique(base_id, used)
+    bundled = _bundled_bank_ids()
+    given: dict[str, int] = {}  # ids written in headings ({#id}): kept as they are
+    for _, sid, line, _, explicit in sections:
+        if not explicit:
+            continue
+        if not _ID.fullmatch(sid):
+            problems.append(
+                Problem(f'heading id "{sid}" is not a valid id', shown, line, hint=_ID_HINT)
+            )
+        elif sid in given:
+            problems.append(
+                Problem(
+                    f'bank id "{sid}" is given twice (first on line {given[sid]})',
+                    shown,
+                    line,
+                    hint="give each heading its own id",
+                )
+            )
+        else:
+            given[sid] = line
+    used = set(given)
+    result = Imported()
+    for title, base_id, line, questions, explicit in sections:
+        comments: list[str] = []
+        if explicit:
+            bid = base_id
+            if bid in bundled:
+                comments.append(_REPLACES_COMMENT.format(bid))
+                result.warnings.append(_replaces_warning(bid, shown, line))
+        elif base_id in bundled:
+            prefix = stem if stem and stem != base_id else "imported"
+            bid = _unique(f"{prefix}_{base_id}"[:64], used, avoid=bundled)
+            what = f'the heading "{title}"' if title else "the questions above the first heading"
+            how = f"end the heading with {{#{base_id}}}" if title else f"pass --bank-id {base_id}"
+            comments.append(f'not "{base_id}", the id of a bundled bank this one would replace')
+            result.warnings.append(
+                str(
+                    Problem(
+                        f'{what} would make bank "{base_id}", which would replace the bundled '
+                        f'"{base_id}" bank; named it "{bid}" instead',
+                        shown,
+                        line,
+                        hint=f"to replace the bundled bank on purpose, {how}",
+                    )
+                )
+            )
+        else:
+            bid = _unique(base_id, used, avoid=bundled)
         draft = _BankDraft(bid, line)
         draft.category = "imported"
         draft.title = title[:200] if title else bid
@@ -697,27 +1112,29 @@ def import_markdown(path: Path, *, bank_id: str | None = None) -> dict[str, str]
                     "tags": [],
                 }
             )
-        yaml_text, origins = _bank_yaml(draft, "en", ["en"], source=shown)
-        yaml_text = yaml_text.replace(f"language: {yaml_string('en')}\n", "", 1)
-        del origins[6]  # the language line removed above
+        yaml_text, origins = _bank_yaml(
+            draft, "en", ["en"], source=shown, comments=comments, with_language=False
+        )
         collector = _Collector(shown)
-        _check_loads(yaml_text, origins, f"{bid}.yaml", collector)
+        name = f"{bid}.yaml"
+        _check_loads(yaml_text, origins, name, collector)
         for p in collector.problems:  # report by Markdown line, not by "row"
             problems.append(
                 Problem(
                     p.message.replace(f"row {p.line}, column ", "", 1), shown, p.line, hint=p.hint
                 )
             )
-        result[f"{bid}.yaml"] = yaml_text
+        result[name] = yaml_text
     if problems:
         raise DreamqError(problems[:MAX_PROBLEMS])
     return result
 
 
 def _markdown_sections(text: str, shown: str, first_id: str):  # type: ignore[no-untyped-def]
-    """[(title, bank id, line, [(line, question, [probes], minutes)])] per heading."""
+    """[(title, bank id, line, [(line, question, [probes], minutes)], id given)]
+    per heading; "id given" when the heading ends with ``{#id}``."""
     lines = text.splitlines()
-    sections: list[tuple[str, str, int, list]] = [("", first_id, 1, [])]  # type: ignore[type-arg]
+    sections: list[tuple[str, str, int, list, bool]] = [("", first_id, 1, [], False)]  # type: ignore[type-arg]
     fence: str | None = None
     in_comment = False
     # The open question: its indentation and its fields; and the open list item
@@ -755,8 +1172,15 @@ def _markdown_sections(text: str, shown: str, first_id: str):  # type: ignore[no
             continue
         heading = _HEADING.match(line)
         if heading:
-            title = _clean_title(heading.group(2))
-            sections.append((title, _slug(title, 64), lineno, []))
+            raw_title = heading.group(2)
+            given = _HEADING_ID.search(raw_title)
+            if given is not None:
+                raw_title = raw_title[: given.start()]
+            title = _clean_title(raw_title)
+            if given is not None:
+                sections.append((title, given.group(1), lineno, [], True))
+            else:
+                sections.append((title, _slug(title, 64), lineno, [], False))
             question = continuing = None
             skip_indent = None
             continue
@@ -796,7 +1220,7 @@ def _markdown_sections(text: str, shown: str, first_id: str):  # type: ignore[no
         else:
             continuing = None
     result = []
-    for title, sid, line, questions in sections:
+    for title, sid, line, questions, explicit in sections:
         cleaned = []
         for qline, qtext, probes, minutes in questions:
             qtext, more = _minutes(qtext)  # "(5 min)" on a continuation line
@@ -804,7 +1228,7 @@ def _markdown_sections(text: str, shown: str, first_id: str):  # type: ignore[no
                 minutes = more
             cleaned.append((qline, qtext, [p for p in probes if p], minutes))
         # a heading without Latin letters: named by its position among the headings
-        result.append((title, sid or f"section_{len(result)}", line, cleaned))
+        result.append((title, sid or f"section_{len(result)}", line, cleaned, explicit))
     return result
 
 
@@ -852,9 +1276,11 @@ def _question_slug(text: str) -> str:
     return _slug(" ".join(kept), 40)
 
 
-def _unique(base: str, used: set[str]) -> str:
+def _unique(base: str, used: set[str], avoid: frozenset[str] = frozenset()) -> str:
+    """``base``, or ``base_2``, ``base_3`` ..., whichever is not in ``used`` or
+    ``avoid``; added to ``used``."""
     candidate, n = base, 2
-    while candidate in used:
+    while candidate in used or candidate in avoid:
         suffix = f"_{n}"
         candidate = base[: 64 - len(suffix)] + suffix
         n += 1
