@@ -101,3 +101,22 @@ def test_a_note_every_session_shares_is_printed_once(tmp_path):
     notes = [line for line in result.stderr.splitlines() if "left out" in line]
     assert len(notes) == 1 and "team_bank/english_only" in notes[0]
     assert notes[0].startswith("warning: 2 optional question(s)")  # no "session N:"
+
+
+def test_plan_md_reads_right_with_one_movable_section_and_goals(tmp_path):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    study = team / "study.yaml"
+    text = study.read_text("utf-8").replace(
+        "    minutes: 5\n", "    minutes: 5\n    fixed: true\n", 1
+    )
+    text = text.replace("sections:", "goals:\n  - Hear it in their own words.\nsections:")
+    text = text.replace("    banks: [team_bank]\n", "    banks: [team_bank]\n    goals: [g1]\n")
+    study.write_text(text, "utf-8")
+    result = _cli("plan", str(study), "-b", str(team), "-n", "2", "-o", "out")
+    assert result.exit_code == 0, result.stderr
+    plan = (tmp_path / "out" / "plan.md").read_text("utf-8")
+    assert "The only other section, `main`," in plan
+    assert "1 sections" not in plan and "1 rows" not in plan
+    assert "Hear it in their own words. — served in" in plan

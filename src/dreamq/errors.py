@@ -115,7 +115,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     starts = [c for c in choices if c.startswith(word) or word.startswith(c)] if word else []
     if len(starts) == 1:
         return f' Did you mean "{starts[0]}"?'
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
     return f' Did you mean "{close[0]}"?' if close else ""
 
 

@@ -87,7 +87,13 @@ def plan_markdown(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> st
         "",
     ]
     design = data["design"]
-    if data["movable"]:
+    if len(data["movable"]) == 1:
+        lines += [
+            f"The only other section, `{data['movable'][0]}`, has no other section to "
+            "trade places with, so every session runs the sections in the same order.",
+            "",
+        ]
+    elif data["movable"]:
         lines += [
             f"The other {len(data['movable'])} sections are counterbalanced with a "
             f"{design['name']} of {design['rows']} rows: session *s* uses row *s* mod "
@@ -106,7 +112,7 @@ def plan_markdown(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> st
     lines.append("|---:|" + "---|" * width)
     for number, order in enumerate(data["orders"], 1):
         lines.append(f"| {number} | " + " | ".join(titles.get(s, s) for s in order) + " |")
-    if data["movable"]:
+    if len(data["movable"]) > 1:
         lines += ["", "Times in each position (movable sections):", ""]
         positions = len(data["movable"])
         lines.append("| Section | " + " | ".join(str(i + 1) for i in range(positions)) + " |")
@@ -132,7 +138,7 @@ def plan_markdown(planned: StudyPlan, guides: Sequence[Mapping[str, Any]]) -> st
     else:
         for goal in coverage["goals"]:
             served = sum(1 for s in data["session_plans"] if goal["id"] not in s["uncovered_goals"])
-            lines.append(f"- **{goal['id']}** {goal['text']}: served in {served} of {n} sessions")
+            lines.append(f"- **{goal['id']}** {goal['text']} — served in {served} of {n} sessions")
         unaligned = sorted({r for s in data["session_plans"] for r in s["unaligned_questions"]})
         lines += [
             "",
