@@ -271,3 +271,36 @@ def test_path_argument_is_used_in_messages(tmp_path):
     with pytest.raises(DreamqError) as info:
         format_paths([Path(path)], check=True)
     assert info.value.problems[0].file == display_path(path) == "dup.yaml"
+
+
+def test_escapes_where_a_fold_would_fall_are_kept_exact():
+    """ruamel.yaml can fold a double-quoted text right after an escape so that
+    the line break reads back as an extra space; such files are formatted
+    without folding, never refused and never changed in value."""
+    import random
+
+    rng = random.Random(3)
+    words = [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "iota",
+        "kappa",
+        "lambda",
+    ]
+    questions = []
+    for i in range(40):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(8, 30)))
+        at = rng.randint(0, len(text) - 1)
+        text = text[:at] + rng.choice(["\\n", "\\t", "\\\\"]) + text[at:]
+        questions.append(f'- id: q{i}\n  text: "{text} {{{{ product }}}}?"\n  minutes: 3\n')
+    source = "kind: bank\nformat: 1\nid: b\ncategory: curiosity\ntitle: B\nquestions:\n"
+    source += "".join(questions)
+    formatted = format_text(source)
+    assert load_yaml(formatted, "b.yaml") == load_yaml(source, "b.yaml")
+    assert format_text(formatted) == formatted

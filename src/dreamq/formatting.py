@@ -8,7 +8,8 @@ comments survive:
   bundled files);
 * plain scalars longer than the line are folded at 100 columns (folding a
   plain scalar never changes its value); quoted scalars keep their quotes,
-  block scalars (``|``, ``>``) keep their style;
+  block scalars (``|``, ``>``) keep their style; a file whose double-quoted
+  text with escapes would change if folded is written without folding;
 * the keys of known dreamq records (bank, question, domain, study, section,
   goal, filters and their translations) in the order of their definition in
   ``dreamq._formats``; unknown keys kept after the known ones, in their order;
@@ -77,25 +78,31 @@ def format_text(text: str, *, path: str = "<text>") -> str:
                 "files out of bank directories",
             )
         )
-    yaml = _yaml()
-    doc = yaml.load(text)
-    comments_before = _comment_lines(doc)
-    tail = _relocate_comments(doc)
-    _order(doc, _spec_for(doc))
-    _lift_item_comments(doc)
-    out = _dump(yaml, doc)
-    if tail:  # comments at the end of the file stay at the end
-        out = out.rstrip("\n") + "\n" + "".join(f"{line}\n" for line in tail)
-    stripped = "\n".join(line.rstrip(" \t") for line in out.split("\n"))
-    stripped = stripped.rstrip("\n") + "\n"
     result = None
-    for candidate in (stripped, out):
-        try:
-            after = load_yaml(candidate, path)
-        except DreamqError:
-            continue
-        if after == before and type(after) is type(before):
-            result = candidate
+    # ruamel.yaml may fold a double-quoted text right after an escape (\n, \t)
+    # so that the break reads back as an extra space: such a file is written
+    # without folding rather than refused.
+    for width in (WIDTH, None):
+        yaml = _yaml(width)
+        doc = yaml.load(text)
+        comments_before = _comment_lines(doc)
+        tail = _relocate_comments(doc)
+        _order(doc, _spec_for(doc))
+        _lift_item_comments(doc)
+        out = _dump(yaml, doc)
+        if tail:  # comments at the end of the file stay at the end
+            out = out.rstrip("\n") + "\n" + "".join(f"{line}\n" for line in tail)
+        stripped = "\n".join(line.rstrip(" \t") for line in out.split("\n"))
+        stripped = stripped.rstrip("\n") + "\n"
+        for candidate in (stripped, out):
+            try:
+                after = load_yaml(candidate, path)
+            except DreamqError:
+                continue
+            if after == before and type(after) is type(before):
+                result = candidate
+                break
+        if result is not None:
             break
     if result is None:
         raise DreamqError(
@@ -172,12 +179,13 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _yaml() -> Any:
+def _yaml(width: int | None = WIDTH) -> Any:
+    """ruamel.yaml set up for dreamq's style; ``width=None`` folds no line."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt", pure=True)
     yaml.preserve_quotes = True
-    yaml.width = WIDTH
+    yaml.width = width if width is not None else 2**31 - 1
     yaml.indent(mapping=MAPPING_INDENT, sequence=SEQUENCE_INDENT, offset=SEQUENCE_OFFSET)
     yaml.explicit_start = False
     yaml.allow_duplicate_keys = False
