@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from collections import defaultdict
 from difflib import SequenceMatcher
 
 import pytest
 
 from dreamq.banks import load_bank
+from dreamq.catalog import load_layers, search_layers
 from dreamq.lint import (
     RULES,
     LintConfig,
@@ -282,6 +285,162 @@ def test_near_duplicates_finds_what_brute_force_finds():
                 slow.add((x.id, y.id))
     assert slow  # the test means something
     assert fast == slow
+
+
+def _brute_force_pairs(banks):
+    """What near_duplicates finds, by its definition and nothing cleverer: each
+    pair of texts in one language whose token sets have a Jaccard index of at
+    least 0.6 and whose normalised texts have a ratio of at least 0.85, the
+    shorter text first (the earlier one when as long)."""
+    from dreamq.lint import _JACCARD, _kind, _normalise, _tokens
+
+    by_lang = defaultdict(list)
+    for bank in banks:
+        for q in bank.questions:
+            for lang, text in q.text.items():
+                norm = _normalise(text, _kind(lang))
+                tokens = _tokens(norm, _kind(lang))
+                if tokens:
+                    by_lang[lang].append((q.ref, norm, tokens))
+    found = set()
+    for lang, items in by_lang.items():
+        for i, (ref_a, norm_a, tokens_a) in enumerate(items):
+            for ref_b, norm_b, tokens_b in items[i + 1 :]:
+                common = len(tokens_a & tokens_b)
+                if common < _JACCARD * (len(tokens_a) + len(tokens_b) - common):
+                    continue
+                first, second = (norm_a, norm_b) if len(norm_a) <= len(norm_b) else (norm_b, norm_a)
+                if SequenceMatcher(None, first, second, autojunk=False).ratio() >= 0.85:
+                    found.add((lang, frozenset((ref_a, ref_b))))
+    return found
+
+
+def _planted(rng, units, joiner, end, longest):
+    """Texts in pairs: a random one, then it reworded by a unit or two, with a
+    unit added or dropped, two units swapped, or all of them shuffled."""
+    texts = []
+    for _ in range(40):
+        text = [rng.choice(units) for _ in range(rng.randint(5, longest))]
+        variant = list(text)
+        edit = rng.randrange(5)
+        if edit == 0:
+            for _ in range(rng.randint(1, 2)):
+                variant[rng.randrange(len(variant))] = rng.choice(units)
+        elif edit == 1:
+            variant.insert(rng.randrange(len(variant)), rng.choice(units))
+        elif edit == 2:
+            del variant[rng.randrange(len(variant))]
+        elif edit == 3:
+            k = rng.randrange(len(variant) - 1)
+            variant[k], variant[k + 1] = variant[k + 1], variant[k]
+        else:
+            rng.shuffle(variant)
+        texts += [joiner.join(text) + end, joiner.join(variant) + end]
+    rng.shuffle(texts)
+    return texts
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_near_duplicates_finds_what_the_definition_finds(tmp_path, seed):
+    """The prefilters never lose a pair, nor add one, in English or Chinese,
+    across banks; planted near duplicates are reworded, grown, shrunk or
+    reordered copies, short and long (small and large token sets)."""
+    from dreamq.lint import _PAIR_SIZE, _normalise, _tokens
+
+    rng = random.Random(seed)
+    words = ["what", "when", "how", "you", "your", "order", "pizza", "time", "last", "late"]
+    words += ["friend", "app", "money", "help", "door", "driver", "dinner", "phone", "menu"]
+    words += ["box", "hot", "cold", "slice", "call", "wait", "hour", "night", "bill", "tip"]
+    english = _planted(rng, words, " ", "?", 30)
+    chinese = _planted(
+        rng, list("你們我的是在有什麼時候怎樣訂餐送外賣朋友家晚上週末手機"), "", "？", 40
+    )
+    banks = []
+    for n in range(2):
+        half = slice(n * 40, n * 40 + 40)
+        questions = [
+            {"text": en, "translations": {"zh-Hant": zh}}
+            for en, zh in zip(english[half], chinese[half], strict=True)
+        ]
+        path = write(tmp_path, f"b{n}.yaml", bank_text(questions, bank_id=f"b{n}"))
+        banks.append(load_bank(path))
+    fast = {(lang, frozenset((a.ref, b.ref))) for a, b, lang, _ in near_duplicates(banks)}
+    slow = _brute_force_pairs(banks)
+    # the test means something: pairs in both languages, of small and large token sets
+    assert {lang for lang, _ in slow} == {"en", "zh-Hant"}
+    sizes = {len(_tokens(_normalise(t, "zh"), "zh")) for t in chinese}
+    assert min(sizes) <= _PAIR_SIZE < max(sizes)
+    assert fast == slow
+
+
+def test_near_duplicates_across_small_and_large_token_sets():
+    """Small token sets are indexed under pairs of tokens, large ones under
+    single tokens: a small set still meets its large near duplicate."""
+    from dreamq.lint import _PAIR_SIZE
+
+    words = [f"word{n}" for n in range(_PAIR_SIZE + 1)]
+    texts = [" ".join(words[:-1]) + "?", "Who cooks?", " ".join(words) + "?"]
+    bank = _bank_of(texts)
+    assert {(a.id, b.id) for a, b, _, _ in near_duplicates([bank])} == {("q0", "q2")}
+
+
+def test_fold_finds_every_case_insensitive_match_of_an_ascii_keyword():
+    """A case-insensitive regex matches an ASCII character with a few others
+    (ı, İ, ſ, the Kelvin sign), and \\s matches many kinds of whitespace;
+    _fold turns each into that character or a space, so the keyword
+    prechecks never hide a match."""
+    from dreamq.lint import _fold
+
+    any_ascii = re.compile(r"[\x00-\x7f]", re.I)
+    everything = list(map(chr, range(0x110000)))
+    others = [c for c in everything[0x80:] if any_ascii.fullmatch(c)]
+    assert others
+    for c in others:
+        for a in map(chr, range(0x80)):
+            if re.fullmatch(re.escape(a), c, re.I):
+                assert _fold(f"x{c}y") == f"x{a.lower()}y", (c, a)
+    blanks = [c for c in everything if re.fullmatch(r"\s", c)]
+    for c in blanks:
+        assert _fold(f"X{c}Y") == _fold(f"X{c}Y\u0130")[:3] == "x y", repr(c)
+
+
+def test_keyword_prechecks_never_hide_a_match():
+    """Each pattern with its keyword precheck finds what the bare regex finds."""
+    from dreamq.lint import (
+        _DRAFT,
+        _EN_DOUBLE,
+        _EN_FUTURE,
+        _EN_LEADING,
+        _ZH_DOUBLE,
+        _ZH_FUTURE,
+        _ZH_LEADING,
+        DEFAULT_JARGON,
+        _fold,
+        _jargon_pattern,
+    )
+
+    groups = [_EN_LEADING, _EN_DOUBLE, _EN_FUTURE, _DRAFT, _ZH_LEADING, _ZH_DOUBLE, _ZH_FUTURE]
+    patterns = [p for group in groups for p in group.patterns]
+    patterns += [_jargon_pattern(t) for t in (*DEFAULT_JARGON, "café crème", "抓手")]
+    texts = [text for _, _, text, _ in CASES]
+    texts += ["How was the café crème?", "我們要找到抓手", "Would you SIGN UP?", "XXXX and TBC"]
+    for bank in load_layers(search_layers(()))[0].banks.values():
+        for q in bank.questions:
+            texts += list(q.text.values()) + [p for ps in q.probes.values() for p in ps]
+    odd = [("i", "İ"), ("i", "ı"), ("I", "ı"), ("s", "ſ"), ("S", "ſ"), ("k", "\u212a")]
+    odd += [(" ", "\n"), (" ", "\t "), (" ", "\u3000"), (" ", "\xa0")]
+    variants = set()
+    for text in texts:
+        variants |= {text, text.upper(), text.swapcase(), text.title()}
+        variants |= {text.replace(a, b) for a, b in odd}
+    hits = 0
+    for text in variants:
+        for pattern in patterns:
+            expected = pattern.regex.search(text)
+            found = pattern.search(text, _fold(text))
+            assert (found and found.group(0)) == (expected and expected.group(0)), (text, pattern)
+            hits += expected is not None
+    assert hits > 100
 
 
 def _bank_of(texts):
