@@ -584,3 +584,35 @@ def test_github_format(tmp_path):
 def test_unknown_format():
     with pytest.raises(ValueError, match="unknown format"):
         format_findings(LintReport((), 0), "xml")
+
+
+def test_config_mistakes_name_their_line_the_keys_and_the_rule_meant(tmp_path):
+    from typer.testing import CliRunner
+
+    from dreamq._cli import app
+
+    team = tmp_path / "team"
+    team.mkdir()
+    write(tmp_path, ".dreamq-lint.yaml", "max_words: 30\ndisable: [too-longg]\nseverty: {}\n")
+    result = CliRunner().invoke(app, ["lint", str(team)])
+    assert result.exit_code == 1
+    assert ".dreamq-lint.yaml:2: error invalid: disable: 'too-longg' is not a rule" in (
+        result.stdout
+    )
+    assert 'Did you mean "too-long"?' in result.stdout
+    assert ".dreamq-lint.yaml:3: error invalid: unknown key 'severty'" in result.stdout
+    assert "its keys are disable, severity" in result.stdout
+    assert "lint --help" not in result.stdout
+
+
+def test_invalid_findings_keep_the_column(tmp_path):
+    from typer.testing import CliRunner
+
+    from dreamq._cli import app
+
+    write(tmp_path, "b.yaml", "kind: bank\nformat: 1\nid: b\ncategory: curiosity\ntitle: [x\n")
+    text = CliRunner().invoke(app, ["lint", "b.yaml"])
+    assert text.exit_code == 1
+    assert re.search(r"b\.yaml:\d+:\d+: error invalid", text.stdout), text.stdout
+    github = CliRunner().invoke(app, ["lint", "b.yaml", "--format", "github"])
+    assert re.search(r"::error file=b\.yaml,line=\d+,col=\d+,", github.stdout), github.stdout

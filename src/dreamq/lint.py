@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from .banks import Bank, Question
-from .errors import DreamqError, Problem, display_path
+from .errors import DreamqError, Problem, did_you_mean, display_path
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -134,6 +134,7 @@ class Finding:
     language: str | None
     message: str
     suggestion: str
+    column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -172,34 +173,34 @@ class LintConfig:
 def load_config(directory: Path) -> LintConfig:
     """The configuration in ``directory``/.dreamq-lint.yaml, or the defaults.
     Problems with the file are findings in ``config.findings``, never exceptions."""
-    from ._loader import load_plain_yaml
+    from ._yamlload import YMap, load_yaml, read_text
 
     path = Path(directory) / CONFIG_FILE
     if not path.is_file():
         return LintConfig()
     shown = display_path(path)
     try:
-        data = load_plain_yaml(path)
+        data = load_yaml(read_text(path), shown)  # not cached: its lines are wanted
     except DreamqError as exc:
         return LintConfig(path=path, findings=tuple(_from_problem(p, shown) for p in exc.problems))
     if data is None:
         data = {}
-    bad: list[str] = []
+    bad: list[tuple[str, str | None]] = []  # (message, the top-level key it is about)
     if not isinstance(data, dict):
         return LintConfig(
-            path=path, findings=(_config_finding(shown, "must be a mapping of settings"),)
+            path=path, findings=(_config_finding(shown, "must be a mapping of settings", 1),)
         )
     values: dict[str, object] = {}
     for key in data:
         if key not in _CONFIG_KEYS:
-            bad.append(f"unknown key {key!r} (known: {', '.join(_CONFIG_KEYS)})")
+            bad.append((f"unknown key {key!r} (known: {', '.join(_CONFIG_KEYS)})", key))
 
     def id_list(key: str) -> list[str] | None:
         value = data.get(key)
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad.append(f"{key} must be a list of text")
+            bad.append((f"{key} must be a list of text", key))
             return None
         return value
 
@@ -207,19 +208,33 @@ def load_config(directory: Path) -> LintConfig:
     if disable is not None:
         for rule in disable:
             if rule not in RULES or rule == "invalid":
-                bad.append(f"disable: {rule!r} is not a rule that can be disabled")
+                bad.append(
+                    (
+                        f"disable: {rule!r} is not a rule that can be disabled."
+                        + did_you_mean(str(rule), RULES),
+                        "disable",
+                    )
+                )
         values["disable"] = frozenset(r for r in disable if r in RULES and r != "invalid")
     severity = data.get("severity")
     if severity is not None:
         if not isinstance(severity, dict):
-            bad.append("severity must map rule ids to error or warning")
+            bad.append(("severity must map rule ids to error or warning", "severity"))
         else:
             good = {}
             for rule, level in severity.items():
                 if rule not in RULES or rule == "invalid":
-                    bad.append(f"severity: {rule!r} is not a rule whose severity can change")
+                    bad.append(
+                        (
+                            f"severity: {rule!r} is not a rule whose severity can change."
+                            + did_you_mean(str(rule), RULES),
+                            "severity",
+                        )
+                    )
                 elif level not in SEVERITIES:
-                    bad.append(f"severity: {rule} must be error or warning, not {level!r}")
+                    bad.append(
+                        (f"severity: {rule} must be error or warning, not {level!r}", "severity")
+                    )
                 else:
                     good[rule] = level
             values["severity"] = good
@@ -234,43 +249,59 @@ def load_config(directory: Path) -> LintConfig:
         if number is None:
             continue
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            bad.append(f"{key} must be a whole number above 0")
+            bad.append((f"{key} must be a whole number above 0", key))
         else:
             values[key] = number
     suppress = data.get("suppress")
     if suppress is not None:
         if not isinstance(suppress, dict):
-            bad.append('suppress must map "bank/question" to {rule-id: reason}')
+            bad.append(('suppress must map "bank/question" to {rule-id: reason}', "suppress"))
         else:
             good_suppress: dict[str, dict[str, str | None]] = {}
             for ref, rules in suppress.items():
                 if not isinstance(ref, str) or not isinstance(rules, dict):
-                    bad.append(f'suppress: {ref!r} must map rule ids to reasons ("bank/question")')
+                    bad.append(
+                        (
+                            f'suppress: {ref!r} must map rule ids to reasons ("bank/question")',
+                            "suppress",
+                        )
+                    )
                     continue
                 for rule, reason in rules.items():
                     if rule not in RULES or rule == "invalid":
                         bad.append(
-                            f"suppress: {ref}: {rule!r} is not a rule that can be suppressed"
+                            (
+                                f"suppress: {ref}: {rule!r} is not a rule that can be "
+                                f"suppressed.{did_you_mean(str(rule), RULES)}",
+                                "suppress",
+                            )
                         )
                     elif reason is not None and not isinstance(reason, str):
-                        bad.append(f"suppress: {ref}: {rule}: the reason must be text")
+                        bad.append(
+                            (f"suppress: {ref}: {rule}: the reason must be text", "suppress")
+                        )
                     else:
                         good_suppress.setdefault(ref, {})[rule] = reason
             values["suppress"] = good_suppress
-    findings = tuple(_config_finding(shown, message) for message in bad)
+    marks = data.key_marks if isinstance(data, YMap) else {}
+    findings = tuple(
+        _config_finding(shown, message, marks[key].line if key in marks else None)
+        for message, key in bad
+    )
     return LintConfig(path=path, findings=findings, **values)  # type: ignore[arg-type]
 
 
-def _config_finding(shown: str, message: str) -> Finding:
+def _config_finding(shown: str, message: str, line: int | None) -> Finding:
     return Finding(
         "invalid",
         "error",
         shown,
-        None,
+        line,
         None,
         None,
         message,
-        f"fix {CONFIG_FILE} (see `dreamq lint --help` for its keys)",
+        f"fix {CONFIG_FILE}: its keys are {', '.join(_CONFIG_KEYS)}; the rules are listed "
+        "in docs/bank-format.md (Lint configuration)",
     )
 
 
@@ -284,6 +315,7 @@ def _from_problem(problem: Problem, default_path: str = "") -> Finding:
         None,
         problem.message,
         problem.hint or "",
+        problem.column,
     )
 
 
@@ -1174,6 +1206,7 @@ def format_findings(report: LintReport, fmt: str) -> str:
 
 def _text_line(f: Finding) -> str:
     where = f.path + (f":{f.line}" if f.line is not None else "")
+    where += f":{f.column}" if f.line is not None and f.column is not None else ""
     context = ", ".join(x for x in (f.ref, f.language) if x)
     head = f"{where}: {f.severity} {f.rule}" + (f" [{context}]" if context else "")
     return f"{head}: {f.message}" + (f" ({f.suggestion})" if f.suggestion else "")
@@ -1191,6 +1224,8 @@ def _github_line(f: Finding) -> str:
     props = [f"file={_escape_property(f.path)}"]
     if f.line is not None:
         props.append(f"line={f.line}")
+        if f.column is not None:
+            props.append(f"col={f.column}")
     props.append(f"title={_escape_property(f.rule)}")
     context = ", ".join(x for x in (f.ref, f.language) if x)
     message = (f"[{context}] " if context else "") + f.message
