@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from .errors import DreamqError, Problem
 
@@ -99,6 +100,8 @@ def _check_fonts(html: str, language: str) -> None:
             )
         )
     for pattern, script, fc_langs in _SCRIPTS:
+        if fc_lang in fc_langs:
+            continue  # the guide's own language was checked above
         found = pattern.search(html)
         if found is not None and not any(has_font_for(lang) for lang in fc_langs):
             raise DreamqError(
@@ -146,6 +149,7 @@ def _quiet_weasyprint() -> Iterator[None]:
         logger.propagate = propagate
 
 
+@cache
 def has_font_for(fc_lang: str) -> bool:
     """Whether fontconfig (which WeasyPrint lays text out with) knows a font
     covering language ``fc_lang`` ("zh-tw", "zh-cn").  True when fontconfig
