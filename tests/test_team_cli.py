@@ -254,3 +254,35 @@ def test_a_bad_date_names_the_option_and_the_format():
         assert "--date" in result.stderr and "YYYY-MM-DD" in result.stderr
         assert "'2026-13-01'" in result.stderr
     assert not Path("plan").exists()
+
+
+def test_generate_plan_and_listings_use_the_repository_you_are_in(tmp_path, monkeypatch):
+    _init("team")
+    for folder in ("team", "team/banks"):
+        monkeypatch.chdir(tmp_path / folder)
+        guide = runner.invoke(app, ["generate", "pilot", "--date", "2026-11-23"])
+        assert guide.exit_code == 0, guide.stderr
+        assert "team: " in guide.stdout and "studies/pilot.yaml" in guide.stdout
+        assert "onboarding" in runner.invoke(app, ["banks", "list", "--json"]).stdout
+        planned = runner.invoke(app, ["plan", "pilot", "-n", "2", "-o", str(tmp_path / "p")])
+        assert planned.exit_code == 0, planned.stderr
+        replay = runner.invoke(
+            app,
+            [
+                "plan",
+                "--lock",
+                str(tmp_path / "p" / "dreamq.lock"),
+                "-o",
+                str(tmp_path / "q"),
+                "--force",
+            ],
+        )
+        assert replay.exit_code == 0, replay.stderr
+        for name in ("session-01.md", "plan.json", "dreamq.lock"):
+            assert (tmp_path / "p" / name).read_bytes() == (tmp_path / "q" / name).read_bytes()
+        for path in (tmp_path / "p", tmp_path / "q"):
+            for child in path.iterdir():
+                child.unlink()
+    monkeypatch.chdir(tmp_path)  # outside: the bundled search path only
+    outside = runner.invoke(app, ["generate", "pilot"])
+    assert outside.exit_code == 1 and 'unknown study "pilot"' in outside.stderr

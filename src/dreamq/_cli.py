@@ -126,6 +126,18 @@ class _ProgressBar:
             self._bar.stop()
 
 
+def _search_dirs(bank_dir: list[Path] | None, lock: Path | None) -> list[Path]:
+    """The --bank-dir folders; without any (and without a lock, which records
+    its own), the bank repository the working directory lies in, as validate
+    and lint use it: `dreamq generate pilot` works inside a team's repository."""
+    if bank_dir or lock is not None:
+        return list(bank_dir or ())
+    from .scaffold import find_repository
+
+    repository = find_repository(".")
+    return [repository] if repository is not None else []
+
+
 @contextmanager
 def _reporting() -> Iterator[None]:
     """Turn dreamq's errors into messages and exit codes; tracebacks only with DREAMQ_DEBUG=1."""
@@ -185,7 +197,8 @@ BankDirs = Annotated[
         "-b",
         metavar="DIR",
         help="A directory of team banks, domains and studies; repeatable. "
-        "Added after DREAMQ_BANK_PATH; same ids override bundled ones.",
+        "Added after DREAMQ_BANK_PATH; same ids override bundled ones. "
+        "Default: the bank repository you are in (a folder with .dreamq/ or banks/).",
         file_okay=False,
         readable=False,
     ),
@@ -477,7 +490,7 @@ def generate(
             minutes=minutes,
             language=lang,
             seed=seed,
-            bank_dirs=bank_dir or (),
+            bank_dirs=_search_dirs(bank_dir, lock),
             template_dir=template,
             fmt=fmt,
             paper=paper,
@@ -586,7 +599,7 @@ def plan(
                 minutes=minutes,
                 language=lang,
                 seed=seed,
-                bank_dirs=bank_dir or (),
+                bank_dirs=_search_dirs(bank_dir, lock),
                 template_dir=template,
                 fmt=fmt,
                 paper=paper,
@@ -617,7 +630,7 @@ def banks_list(
     with _reporting():
         from .catalog import load_catalog
 
-        catalog = load_catalog(bank_dir or ())
+        catalog = load_catalog(_search_dirs(bank_dir, None))
         rows = [
             {
                 "id": b.id,
@@ -648,7 +661,7 @@ def banks_show(
     with _reporting():
         from .catalog import load_catalog
 
-        bank = load_catalog(bank_dir or (), lazy=True).bank(bank_id)
+        bank = load_catalog(_search_dirs(bank_dir, None), lazy=True).bank(bank_id)
         language = lang or bank.language
         out = [
             f"{bank.id}: {bank.pick(bank.title, language)}",
@@ -680,7 +693,7 @@ def domains_list(
     with _reporting():
         from .catalog import load_catalog
 
-        catalog = load_catalog(bank_dir or ())
+        catalog = load_catalog(_search_dirs(bank_dir, None))
         rows = [
             {
                 "id": d.id,
@@ -703,7 +716,7 @@ def domains_show(
     with _reporting():
         from .catalog import load_catalog
 
-        domain = load_catalog(bank_dir or (), lazy=True).domain(domain_ref)
+        domain = load_catalog(_search_dirs(bank_dir, None), lazy=True).domain(domain_ref)
         out = [
             f"{domain.id}: {domain.pick(domain.title, 'en')}",
             f"  file: {domain.path} ({domain.origin})",
@@ -1022,7 +1035,7 @@ def export(
         from .interchange import export_csv, export_xlsx
         from .output import write_files
 
-        catalog = load_catalog(bank_dir or ())
+        catalog = load_catalog(_search_dirs(bank_dir, None))
         for bank_id in bank or ():
             if bank_id not in catalog.banks:
                 raise unknown_id_error("bank", bank_id, catalog.banks, "see `dreamq banks list`")
