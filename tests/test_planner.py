@@ -120,3 +120,17 @@ def test_plan_md_reads_right_with_one_movable_section_and_goals(tmp_path):
     assert "The only other section, `main`," in plan
     assert "1 sections" not in plan and "1 rows" not in plan
     assert "Hear it in their own words. — served in" in plan
+
+
+def test_boxes_shorter_than_the_study_name_the_file_and_what_to_do(tmp_path):
+    from .helpers import team_dir
+
+    team = team_dir(tmp_path)
+    study = team / "study.yaml"
+    study.write_text(study.read_text("utf-8").replace("minutes: 20", "minutes: 30"), "utf-8")
+    result = _cli("generate", str(study), "-b", str(team))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "study.yaml: the section time boxes add up to 20 minutes, but the study is 30 minutes "
+        "long (lengthen a section, or shorten the study's minutes)" in result.stderr
+    )

@@ -217,8 +217,9 @@ def plan_session(
         )
     if minutes is None and sum(boxes) < study.minutes:
         warnings.append(
-            f"the section time boxes add up to {sum(boxes)} minutes, "
-            f"but the study is {study.minutes} minutes long"
+            f"{display_path(study.path)}: the section time boxes add up to {sum(boxes)} "
+            f"minutes, but the study is {study.minutes} minutes long (lengthen a section, "
+            "or shorten the study's minutes)"
         )
     left_out = untranslated(study, banks, filters)
     if left_out:
