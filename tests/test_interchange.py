@@ -290,12 +290,13 @@ def test_not_utf8_and_wrong_suffix_and_too_large(tmp_path, monkeypatch):
     assert "the limit is 16,777,216" in _import_error(big)
 
 
-def test_too_many_rows(tmp_path, monkeypatch):
-    import dreamq.interchange as interchange
+def test_too_many_rows(tmp_path):
+    from dreamq.interchange import MAX_ROWS
 
-    monkeypatch.setattr(interchange, "MAX_ROWS", 2)
-    text = HEADER + "\n" + "".join(f"b,c,T,q{i},,5,,Hi?,,,\n" for i in range(3))
-    assert "more than 2 rows" in _import_error(_write_csv(tmp_path, text))
+    rows = "".join(f"b,c,T,q{i},,5,,Hi?,,,\n" for i in range(MAX_ROWS + 1))
+    assert f"more than {MAX_ROWS:,} rows" in _import_error(
+        _write_csv(tmp_path, HEADER + "\n" + rows)
+    )
 
 
 @needs_openpyxl
