@@ -176,7 +176,7 @@ def plan_session(
     asked: Mapping[str, int] | None = None,
     chosen: Mapping[str, Sequence[str]] | None = None,
     session: int | None = None,
-    pools: dict[str, Any] | None = None,
+    pools: dict[Any, Any] | None = None,
 ) -> SessionPlan:
     """Fill ``study``'s sections with questions from ``banks``.
 
@@ -195,7 +195,8 @@ def plan_session(
     each question was asked in earlier sessions (optional questions asked
     least are preferred, so alternatives rotate), and ``chosen`` the exact
     questions of each section (from a lock file), replacing the planner's
-    choice.
+    choice; ``pools``, one dict shared by all sessions of a plan, keeps work
+    that does not change between them (section pools, filter checks).
     """
     seed = study.seed if seed is None else seed
     total = study.minutes if minutes is None else minutes
@@ -203,7 +204,11 @@ def plan_session(
         raise DreamqError(Problem(f"session length must be at least 1 minute, got {total}"))
     check_references(study, banks)
     filters = filters.with_study(study)
-    check_filters(study, banks, filters)
+    # A study plan's sessions share pools (and these checks, made once per plan).
+    shared = pools if pools is not None else {}
+    if ("checked", filters) not in shared:
+        check_filters(study, banks, filters)
+        shared["checked", filters] = untranslated(study, banks, filters)
     warnings: list[str] = []
     boxes = [s.minutes for s in study.sections]
     if minutes is None and sum(boxes) > study.minutes:
@@ -221,7 +226,7 @@ def plan_session(
             f"minutes, but the study is {study.minutes} minutes long (lengthen a section, "
             "or shorten the study's minutes)"
         )
-    left_out = untranslated(study, banks, filters)
+    left_out = shared["checked", filters]
     if left_out:
         shown = ", ".join(left_out[:5]) + (
             f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""
@@ -330,7 +335,7 @@ def check_filters(study: Study, banks: Mapping[str, Bank], filters: Filters) -> 
                 )
     if problems:
         raise DreamqError(problems)
-    drawn = [banks[b] for b in dict.fromkeys(b for s in study.sections for b in s.banks)]
+    drawn = [banks[b] for b in _drawn(study)]
     tags: list[str] = []
     if filters.tags or filters.exclude_tags:
         tags = sorted({t for bank in drawn for q in bank.questions for t in q.tags})
@@ -370,21 +375,17 @@ def _untranslated_required(
         return []
     others = replace(filters, language=None)  # would the other filters keep it?
     required: dict[str, tuple[Question, Bank]] = {}
-    for section in study.sections:
-        for ref in section.questions:
-            bank_id, _, qid = ref.partition("/")
-            q = banks[bank_id].question(qid)
-            if q is not None:
-                required[q.ref] = (q, banks[bank_id])
-        for bank_id in section.banks:
-            for q in banks[bank_id].questions:
-                if q.priority == "core" and others.allows(q, banks[bank_id]):
-                    required.setdefault(q.ref, (q, banks[bank_id]))
-    for ref in filters.include:
+    named = [ref for section in study.sections for ref in section.questions]
+    for ref in (*named, *filters.include):
         bank_id, _, qid = ref.partition("/")
         q = banks[bank_id].question(qid)
         if q is not None:
             required.setdefault(q.ref, (q, banks[bank_id]))
+    for bank_id in _drawn(study):  # each bank once, however many sections draw from it
+        bank = banks[bank_id]
+        for q in bank.questions:
+            if language not in q.text and q.priority == "core" and others.allows(q, bank):
+                required.setdefault(q.ref, (q, bank))
     return [
         Problem(
             f'question "{ref}" ({"core" if q.priority == "core" else "named or must-include"}) '
@@ -401,16 +402,20 @@ def _untranslated_required(
 def untranslated(study: Study, banks: Mapping[str, Bank], filters: Filters) -> list[str]:
     """Optional questions the study draws from that have no text in
     ``filters.language`` and are therefore left out (``bank/question`` ids)."""
-    if filters.language is None:
+    language = filters.language
+    if language is None:
         return []
-    refs = dict.fromkeys(
+    return [
         q.ref
-        for s in study.sections
-        for b in s.banks
-        for q in banks[b].questions
-        if filters.language not in q.text and q.priority != "core"
-    )
-    return list(refs)
+        for bank_id in _drawn(study)
+        for q in banks[bank_id].questions
+        if language not in q.text and q.priority != "core"
+    ]
+
+
+def _drawn(study: Study) -> list[str]:
+    """The ids of the banks the study's sections draw from, each once, in order."""
+    return list(dict.fromkeys(b for s in study.sections for b in s.banks))
 
 
 def _must_include(
@@ -701,7 +706,8 @@ def plan_study(
     fixed = [s.fixed for s in study.sections]
     movable = tuple(s.id for s in study.sections if not s.fixed)
     asked: Counter[str] = Counter()
-    pools: dict[str, Any] = {}  # each section's questions, split and shuffled once
+    # each section's questions, split and shuffled once; the filter checks, made once
+    pools: dict[Any, Any] = {}
     plans = []
     for i, row in enumerate(session_orders(len(movable), sessions)):
         plan = plan_session(
