@@ -402,7 +402,9 @@ def _plan_with_stderr_on(stderr_tty: bool, tmp_path: Path) -> str:
 
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env["TERM"] = "xterm"
-    command = [sys.executable, "-m", "dreamq", "plan", "-n", "3", "-o", "out", *DATE]
+    # -X importtime lists every module imported on stderr: the bar's cost shows
+    command = [sys.executable, "-X", "importtime", "-m", "dreamq", "plan", "-n", "3", "-o", "out"]
+    command += DATE
     command += ["--domain", "pizza-delivery"]
     if not stderr_tty:
         done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=120)
@@ -434,10 +436,12 @@ def test_plan_draws_a_progress_bar_only_on_a_terminal(tmp_path):
     assert "rendering sessions" in on_terminal
     assert "/3" in on_terminal
     assert "wrote 3 session guide(s)" in on_terminal
-    piped = _plan_with_stderr_on(
-        False, tmp_path / "piped" if (tmp_path / "piped").mkdir() is None else tmp_path
-    )
+    assert "rich.progress" in on_terminal
+    elsewhere = tmp_path / "piped"
+    elsewhere.mkdir()
+    piped = _plan_with_stderr_on(False, elsewhere)
     assert "rendering sessions" not in piped
+    assert "rich.progress" not in piped  # not even imported when nobody sees a bar
     assert "wrote 3 session guide(s)" in piped
 
 
