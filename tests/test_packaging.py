@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import sysconfig
@@ -73,6 +74,10 @@ def test_wheel_ships_the_bundled_data_and_works_from_another_directory(tmp_path)
     elsewhere.mkdir()
     where = run(str(python), "-c", "import dreamq, sys; print(dreamq.__file__)", cwd=elsewhere)
     assert where.stdout.startswith(site), where
+    if importlib.util.find_spec("dreamq._yamlbuild"):  # it compiles here: the wheel has it
+        assert "-none-any" not in wheel.name, wheel.name
+        fast = run(str(python), "-c", "import dreamq._yamlbuild", cwd=elsewhere)
+        assert fast.returncode == 0, fast.stderr
     result = run(
         str(env_dir / "bin" / "dreamq"),
         "generate",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,10 +103,9 @@ class YMap(dict):
 
     __slots__ = ("_event", "_key_marks", "_value_marks", "events")
 
-    def __init__(self, event: Any):
-        super().__init__()
+    def __init__(self, event: Any, events: list[Any] | None = None):
         self._event = event
-        self.events: list[Any] = []
+        self.events: list[Any] = [] if events is None else events
         self._key_marks: dict[str, Mark] | None = None
         self._value_marks: dict[str, Mark] | None = None
 
@@ -131,10 +131,9 @@ class YList(list):
 
     __slots__ = ("_event", "events")
 
-    def __init__(self, event: Any):
-        super().__init__()
+    def __init__(self, event: Any, events: list[Any] | None = None):
         self._event = event
-        self.events: list[Any] = []
+        self.events: list[Any] = [] if events is None else events
 
     @property
     def mark(self) -> Mark:
@@ -209,13 +208,29 @@ def load_yaml(text: str, filename: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Load one YAML document from ``text``; ``filename`` is used in messages.
 
     Returns ``None`` for an empty document.  Raises :class:`DreamqError`.
+
+    A well-formed file is built by the C extension ``dreamq._yamlbuild`` when
+    it was compiled (see hatch_build.py); it accepts only what the Python
+    builder below accepts and gives the same values and positions.  Anything
+    else goes to the Python builder, which also words every error.
     """
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    loader = loader_class(text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the build allocates many small containers; GC passes only cost time here
+    try:
+        fast_build = _c_builder()
+        if fast_build is not None:
+            try:
+                return fast_build(text.encode("utf-8"), limits)
+            except Exception:  # anything unusual: the Python builder handles or reports it
+                pass
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    loader_class = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    loader = loader_class(text)
+    gc.disable()
     try:
         return _build(loader, filename, limits)
     except yaml.MarkedYAMLError as exc:
@@ -304,23 +319,36 @@ class _Builder:
             return event.value, tag
         return self._construct(tag, event, filename)
 
-    def _construct(self, tag: str, event: Any, filename: str) -> tuple[Any, str]:
+    def resolve_text(self, value: str) -> tuple[Any, str]:
+        """:meth:`resolve_plain` for the C builder: raises a bare exception
+        where that one words an error (the C builder then gives the file to
+        the Python builder, which words it)."""
+        for tag, regexp in self._implicit.get(value[:1], ()):
+            if regexp.match(value):
+                return self._value(tag, value, None, None), tag
+        return value, _STR
+
+    def _value(self, tag: str, text: str, start: Any, end: Any) -> Any:
         if tag in (_STR, _MERGE):
-            return event.value, tag
-        node = self._scalar_node(tag, event.value, event.start_mark, event.end_mark)
+            return text
+        node = self._scalar_node(tag, text, start, end)
+        if tag == _CORE + "int":
+            value: Any = self._constructor.construct_yaml_int(node)
+        elif tag == _CORE + "float":
+            value = self._constructor.construct_yaml_float(node)
+        elif tag == _CORE + "bool":
+            value = self._constructor.construct_yaml_bool(node)
+        elif tag == _CORE + "null":
+            value = None
+        else:
+            value = self._constructor.construct_yaml_timestamp(node)
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise OverflowError
+        return value
+
+    def _construct(self, tag: str, event: Any, filename: str) -> tuple[Any, str]:
         try:
-            if tag == _CORE + "int":
-                value: Any = self._constructor.construct_yaml_int(node)
-            elif tag == _CORE + "float":
-                value = self._constructor.construct_yaml_float(node)
-            elif tag == _CORE + "bool":
-                value = self._constructor.construct_yaml_bool(node)
-            elif tag == _CORE + "null":
-                value = None
-            else:
-                value = self._constructor.construct_yaml_timestamp(node)
-            if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                raise OverflowError
+            value = self._value(tag, event.value, event.start_mark, event.end_mark)
         except Exception as exc:  # a value its own tag cannot parse, e.g. !!int abc
             shown = event.value if len(event.value) <= 24 else event.value[:20] + "…"
             if isinstance(exc, OverflowError) or (tag == _CORE + "int" and event.tag is None):
@@ -365,6 +393,60 @@ def _check_node(event: Any, filename: str, kind: str) -> None:
                 hint="dreamq files hold plain text, numbers and lists; remove the tag",
             )
         )
+
+
+_C_BUILDER: Any = False  # not looked for yet
+
+
+def _c_builder() -> Any:
+    """``build(data, limits)`` from the C extension, or None when it was not
+    compiled, is switched off (``DREAMQ_PURE_PYTHON=1``), or was linked with
+    another libyaml than PyYAML's (whose parser the Python builder reads)."""
+    global _C_BUILDER
+    if os.environ.get("DREAMQ_PURE_PYTHON"):
+        return None
+    if _C_BUILDER is False:
+        _C_BUILDER = _find_c_builder()
+    return _C_BUILDER
+
+
+def _find_c_builder() -> Any:
+    try:
+        from yaml import _yaml  # type: ignore[attr-defined]
+
+        from . import _yamlbuild  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if _yamlbuild.libyaml_version() != _yaml.get_version_string():
+        return None
+    first_chars = list(yaml_implicit_resolvers())
+    # The C builder treats a plain scalar as text when its first character
+    # has no resolver; it knows ASCII first characters only.
+    if not all(c is None or (isinstance(c, str) and c.isascii()) for c in first_chars):
+        return None
+    first = "".join(c for c in first_chars if c)
+
+    def build(data: bytes, limits: Limits) -> Any:
+        return _yamlbuild.build(
+            data,
+            resolve=_Builder().resolve_text,
+            cache={},
+            first_chars=first,
+            str_tag=_STR,
+            ymap=YMap,
+            ylist=YList,
+            max_depth=limits.max_depth,
+            max_nodes=limits.max_nodes,
+        )
+
+    return build
+
+
+def yaml_implicit_resolvers() -> dict[Any, Any]:
+    """First character → YAML 1.1's implicit (plain scalar) resolvers."""
+    import yaml
+
+    return yaml.resolver.Resolver.yaml_implicit_resolvers
 
 
 def _build(loader: Any, filename: str, limits: Limits) -> Any:
