@@ -4,34 +4,169 @@ Heavy modules (yaml, jinja2, rich) are imported inside the commands that need
 them, so that ``dreamq --help`` stays as cheap as Typer itself.
 """
 
+# Annotations stay strings until Typer reads a command's signature, so that
+# importing this module does not build the Annotated types of every command.
+from __future__ import annotations
+
+import inspect
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
+from gettext import gettext as _
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.main import (
+    get_command_from_info,
+    get_command_name,
+    get_group_from_info,
+    solve_typer_info_defaults,
+)
+from typer.models import CommandInfo, TyperInfo
 
 from ._version import __version__
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, DreamqError
 
 DEBUG_ENV = "DREAMQ_DEBUG"
 
+
+class _LazyCommands(MutableMapping[str, TyperCommand | TyperGroup]):
+    """The subcommands registered on a Typer app, by name and in the order Typer
+    lists them (commands, then sub-apps), each built into its Click command the
+    first time it is looked up."""
+
+    def __init__(self, source: typer.Typer, group: TyperGroup, pretty_exceptions_short: bool):
+        self._group = group
+        self._pretty_exceptions_short = pretty_exceptions_short
+        #: name -> its registration (None for a command added already built)
+        self._infos: dict[str, CommandInfo | TyperInfo | None] = {}
+        #: sub-app name -> its registration with Typer's defaults filled in
+        self._solved: dict[str, TyperInfo] = {}
+        self._built: dict[str, TyperCommand | TyperGroup] = {}
+        for command_info in source.registered_commands:
+            assert command_info.callback is not None
+            name = command_info.name or get_command_name(command_info.callback.__name__)
+            self._infos[name] = command_info
+        for group_info in source.registered_groups:
+            solved = solve_typer_info_defaults(group_info)
+            assert solved.name, "every sub-app is added with a name"
+            self._infos[solved.name] = group_info
+            self._solved[solved.name] = solved
+
+    def __getitem__(self, name: str) -> TyperCommand | TyperGroup:
+        if name not in self._built:
+            info = self._infos[name]
+            if isinstance(info, CommandInfo):
+                self._built[name] = get_command_from_info(
+                    info,
+                    pretty_exceptions_short=self._pretty_exceptions_short,
+                    rich_markup_mode=self._group.rich_markup_mode,
+                )
+            else:
+                assert info is not None
+                self._built[name] = get_group_from_info(
+                    info,
+                    pretty_exceptions_short=self._pretty_exceptions_short,
+                    rich_markup_mode=self._group.rich_markup_mode,
+                    suggest_commands=self._group.suggest_commands,
+                )
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: TyperCommand | TyperGroup) -> None:
+        self._infos.setdefault(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._infos[name]
+        self._solved.pop(name, None)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def summary(self, name: str) -> TyperCommand | TyperGroup:
+        """The command if it is built; else a stand-in without parameters with
+        the help, short help, hidden and deprecated that Typer would give it."""
+        if name in self._built:
+            return self._built[name]
+        info = self._infos[name]
+        if isinstance(info, CommandInfo):  # as typer.main.get_command_from_info
+            doc = (
+                inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+            )
+            return TyperCommand(
+                name,
+                help=doc,
+                short_help=info.short_help,
+                hidden=info.hidden,
+                deprecated=info.deprecated,
+            )
+        solved = self._solved[name]  # as typer.main.get_group_from_info
+        return TyperCommand(
+            name,
+            help=solved.help,
+            short_help=solved.short_help,
+            hidden=solved.hidden,
+            deprecated=solved.deprecated,
+        )
+
+
+class _LazyGroup(TyperGroup):
+    """The ``dreamq`` group, building each subcommand only when it is looked up.
+
+    Typer builds the Click command of every subcommand, each parameter from the
+    function's signature, whenever the app runs: that made ``dreamq --help``
+    take a fifth longer than ``import typer``.  With this group ``dreamq --help``
+    builds none (the command list comes from the registrations), ``dreamq
+    generate ...`` only generate, and shell completion only the commands it
+    looks into.  The subcommands are therefore registered on :data:`commands`,
+    which Typer never builds as a whole, not on :data:`app`."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        lazy = _LazyCommands(commands, self, app.pretty_exceptions_short)
+        lazy.update(self.commands)  # any registered on app itself come built
+        self.commands = lazy
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """As TyperGroup.format_commands, but from the commands' summaries."""
+        assert isinstance(self.commands, _LazyCommands)
+        listed = [(name, self.commands.summary(name)) for name in self.list_commands(ctx)]
+        listed = [(name, command) for name, command in listed if not command.hidden]
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _command in listed)
+            with formatter.section(_("Commands")):
+                formatter.write_dl(
+                    [(name, command.get_short_help_str(limit)) for name, command in listed]
+                )
+
+
 app = typer.Typer(
     name="dreamq",
+    cls=_LazyGroup,
     rich_markup_mode=None,  # plain Click help: Rich formatting doubles start-up time
     pretty_exceptions_enable=False,
     no_args_is_help=True,
 )
+#: dreamq's subcommands: _LazyGroup builds them for ``app`` one at a time.
+commands = typer.Typer()
 banks_app = typer.Typer(help="List and show question banks.", no_args_is_help=True)
 domains_app = typer.Typer(help="List and show domain profiles.", no_args_is_help=True)
-app.add_typer(banks_app, name="banks")
+commands.add_typer(banks_app, name="banks")
 templates_app = typer.Typer(
     help="List the bundled templates, or copy them out.", no_args_is_help=True
 )
-app.add_typer(domains_app, name="domains")
-app.add_typer(templates_app, name="templates")
+commands.add_typer(domains_app, name="domains")
+commands.add_typer(templates_app, name="templates")
 
 
 def _debug() -> bool:
@@ -118,7 +253,7 @@ class _ProgressBar:
             self._task = self._bar.add_task(self.description, total=total)
         self._bar.update(self._task, completed=done)
 
-    def __enter__(self) -> "_ProgressBar":
+    def __enter__(self) -> _ProgressBar:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -170,18 +305,19 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+# An alias like the options below: Typer evaluates _root's annotation (a string,
+# see the top of the module) on every run, and a name evaluates quicker than the
+# whole Annotated[...] expression.
+VersionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."
+    ),
+]
+
+
 @app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=_version_callback,
-            is_eager=True,
-            help="Show the version and exit.",
-        ),
-    ] = False,
-) -> None:
+def _root(version: VersionOpt = False) -> None:
     """Turn question banks kept as YAML in git into moderator discussion guides.
 
     Exit codes: 0 success; 1 a problem with banks, domains, studies, templates
@@ -410,7 +546,7 @@ def _output_options(
     return format_for(output, fmt), paper, list(dict.fromkeys(sheet_names))
 
 
-@app.command()
+@commands.command()
 def generate(
     study: StudyArg = None,
     domain: DomainOpt = None,
@@ -524,7 +660,7 @@ def generate(
             _say("", f"wrote {path}")
 
 
-@app.command()
+@commands.command()
 def plan(
     study: StudyArg = None,
     domain: DomainOpt = None,
@@ -730,7 +866,7 @@ def domains_show(
         _emit("\n".join(out))
 
 
-@app.command()
+@commands.command()
 def validate(
     paths: Annotated[
         list[Path] | None,
@@ -763,7 +899,7 @@ def validate(
             raise typer.Exit(EXIT_INPUT)
 
 
-@app.command()
+@commands.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="bank, domain, study or guide.", metavar="KIND")],
 ) -> None:
@@ -785,7 +921,7 @@ def schema(
     _emit(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 
 
-@app.command()
+@commands.command()
 def stats(
     paths: Annotated[
         list[Path] | None,
@@ -826,7 +962,7 @@ def stats(
         _table(CATEGORY_HEADER, category_table(figures)[1:])
 
 
-@app.command()
+@commands.command()
 def diff(
     arguments: Annotated[
         list[str],
@@ -865,7 +1001,7 @@ def diff(
             raise typer.Exit(EXIT_INPUT)
 
 
-@app.command()
+@commands.command()
 def lint(
     paths: Annotated[
         list[Path] | None,
@@ -908,7 +1044,7 @@ def lint(
             raise typer.Exit(EXIT_INPUT)
 
 
-@app.command()
+@commands.command()
 def fmt(
     paths: Annotated[
         list[Path] | None,
@@ -946,7 +1082,7 @@ def fmt(
             raise typer.Exit(EXIT_INPUT)
 
 
-@app.command("import")
+@commands.command("import")
 def import_(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="csv, xlsx or md.")],
     source: Annotated[
@@ -997,7 +1133,7 @@ def import_(
         )
 
 
-@app.command()
+@commands.command()
 def export(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="csv or xlsx.")],
     output: Annotated[
@@ -1050,7 +1186,7 @@ def export(
         _say("", f"wrote {output} ({sum(len(b.questions) for b in chosen)} questions)")
 
 
-@app.command()
+@commands.command()
 def init(
     directory: Annotated[
         Path,
